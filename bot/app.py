@@ -1,0 +1,54 @@
+"""Wiring only: build the python-telegram-bot Application and register handlers and jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Bot
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, JobQueue
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.handlers import register
+from bot.handlers.context import BotContext, BotState, Dependencies
+from bot.jobs import schedule_jobs
+
+BotApplication = Application[Bot, BotContext, dict[Any, Any], dict[Any, Any], BotState, JobQueue[BotContext]]
+
+
+def api_urls(settings: Settings) -> tuple[str, str]:
+    return f"{settings.api_base_url}/bot", f"{settings.api_base_url}/file/bot"
+
+
+def build_application(deps: Dependencies) -> BotApplication:
+    base_url, base_file_url = api_urls(deps.settings)
+    application = (
+        ApplicationBuilder()
+        .token(deps.settings.require_token())
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        # We poll ourselves (bot.delivery.poller) so that updates are stored before they are confirmed.
+        .updater(None)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotState))
+        # Direct answers to the person who just wrote: wait out a 429 instead of failing the answer.
+        # The overall limit is left to the outbox sender, which carries the bulk of our messages.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=2))
+        .connection_pool_size(64)
+        .build()
+    )
+    application.bot_data.attach(deps)
+    register(application)
+    schedule_jobs(application)
+    return application  # type: ignore[return-value]
+
+
+def delivery_bot(settings: Settings) -> Bot:
+    """A plain Bot for polling and the outbox: they handle limits and errors themselves."""
+    base_url, base_file_url = api_urls(settings)
+    return Bot(
+        settings.require_token(),
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=HTTPXRequest(connection_pool_size=32, read_timeout=15),
+        get_updates_request=HTTPXRequest(connection_pool_size=2),
+    )

@@ -1,0 +1,74 @@
+"""The `buurtbot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from bot import __version__
+from bot.config import Settings, SettingsError, load_settings
+from bot.log import setup_logging
+
+DESCRIPTION = "Buurtbot: a Telegram bot for neighbour help in Dutch buurten."
+EPILOG = (
+    "Settings come from BUURTBOT_* environment variables or a .env file: BUURTBOT_TOKEN (required for "
+    "'run'), BUURTBOT_DATABASE_URL, BUURTBOT_API_BASE_URL, BUURTBOT_ADMIN_IDS, BUURTBOT_DEFAULT_LANGUAGE, "
+    "BUURTBOT_TIMEZONE. See README.md."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="buurtbot", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"buurtbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser(
+        "run",
+        help="bring the database up to date, then run the bot (long polling) until stopped",
+        description="Bring the database schema up to date, then run the bot with long polling. "
+        "Stop it with Ctrl+C or SIGTERM; nothing it received or queued is lost.",
+    )
+    commands.add_parser(
+        "migrate",
+        help="only bring the database schema up to date",
+        description="Bring the database schema up to date (Alembic migrations) and exit.",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        token = settings.require_token() if args.command == "run" else ""
+    except SettingsError as exc:
+        print(f"buurtbot: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, token)
+    from bot.db.migrate import upgrade  # Alembic is only imported by the commands that need it
+
+    upgrade(settings.database_url)
+    if args.command == "run":
+        return asyncio.run(_run(settings))
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    from bot.runtime import Runtime
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with Runtime(settings) as runtime:
+        stopped = asyncio.create_task(stop.wait())
+        crashed = asyncio.create_task(runtime.wait())
+        done, _ = await asyncio.wait({stopped, crashed}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (stopped, crashed):
+            task.cancel()
+        if crashed in done and not crashed.cancelled() and crashed.exception() is not None:
+            error = crashed.exception()
+            print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
+            return 1
+    return 0

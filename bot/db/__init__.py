@@ -1,0 +1,1 @@
+"""Models, the session factory and the migrations."""

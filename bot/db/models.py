@@ -1,0 +1,107 @@
+"""The database schema as typed SQLAlchemy models. Change it only together with a migration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, BigInteger, Index, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.db.types import BigIntId, UtcDateTime
+
+# Named constraints keep migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime(), dict[str, Any]: JSON()}
+
+
+class Member(Base):
+    """A person who talks to the bot. Only what is needed to answer them is kept."""
+
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    joined_at: Mapped[datetime]
+
+
+class TelegramChat(Base):
+    """What delivery learned about a chat: that it blocked us, or that a group became a supergroup."""
+
+    __tablename__ = "telegram_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    unreachable_since: Mapped[datetime | None]
+    migrated_to_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, stored before Telegram is told we have it.
+
+    `applied_steps` counts the units of work whose state change was committed for this update, so that
+    handling it again after a crash never applies a state change twice.
+    """
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (
+        Index("ix_inbox_updates_status_update_id", "status", "update_id"),
+        Index("ix_inbox_updates_chat_id_update_id", "chat_id", "update_id"),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The raw update as JSON; emptied once handled, because it holds personal data.
+    payload: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    applied_steps: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """A message to someone who did not just write to us, written in the same transaction as its cause."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbox_messages_chat_id_status", "chat_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]]
+    # Lower sends first: 0 for answers a person waits for, 10 for notifications, 20 for bulk (digests).
+    priority: Mapped[int] = mapped_column(default=10)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Telegram's error description only (never the message): enough to see why something failed.
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    # Lets a caller enqueue "the check-in of member 12 for 2026-11-25" twice without sending it twice.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+class Lease(Base):
+    """Which running instance does the work that only one may do (polling, dispatching, sending)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]

@@ -1,0 +1,1 @@
+"""How messages cross the wire: the durable inbox and outbox, rate limits, retries."""

@@ -1,0 +1,126 @@
+"""Hands stored updates to the handlers: each once, one chat's updates in order, chats side by side."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.clock import Clock
+from bot.db.database import Database
+from bot.delivery import inbox
+from bot.delivery.batching import Coalescer
+from bot.delivery.inbox import PendingUpdate
+from bot.delivery.work import HandlingUpdate, handling_update
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        db: Database,
+        clock: Clock,
+        *,
+        concurrency: int = 32,
+        batch: int = 200,
+        max_attempts: int = 5,
+        idle_poll: float = 1.0,
+    ) -> None:
+        self._application = application
+        self._db = db
+        self._clock = clock
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self._idle_poll = idle_poll
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._chats: dict[object, deque[PendingUpdate]] = {}
+        self._taken: set[int] = set()  # handed to a chat worker; not yet recorded as done
+        self._workers: set[asyncio.Task[None]] = set()
+        self._done: Coalescer[int] = Coalescer(self._write_done, self._forget)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        writer = asyncio.create_task(self._done.run(), name="inbox-done")
+        try:
+            while True:
+                taken = await self._take()
+                if not taken:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self._idle_poll)
+                    self._wake.clear()
+        finally:
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+
+    async def stop(self) -> None:
+        """Let handlers that are running finish, and record them as done."""
+        for worker in list(self._workers):
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        await self._done.drain()
+
+    async def _take(self) -> int:
+        async with self._db.begin() as session:
+            ready, given_up = await inbox.take_pending(
+                session,
+                exclude=self._taken,
+                limit=self._batch,
+                max_attempts=self._max_attempts,
+                now=self._clock.now(),
+            )
+        for update_id in given_up:
+            log.error(
+                "update %s stopped the bot %d times; set aside as failed", update_id, self._max_attempts
+            )
+        for pending in ready:
+            self._taken.add(pending.update_id)
+            key: object = pending.chat_id if pending.chat_id is not None else ("update", pending.update_id)
+            queue = self._chats.get(key)
+            if queue is not None:
+                queue.append(pending)  # that chat's worker takes it after the ones before it
+                continue
+            self._chats[key] = deque([pending])
+            await self._slots.acquire()
+            worker = asyncio.create_task(self._work_through(key))
+            self._workers.add(worker)
+            worker.add_done_callback(self._workers.discard)
+        return len(ready)
+
+    async def _work_through(self, key: object) -> None:
+        try:
+            queue = self._chats[key]
+            while queue:
+                pending = queue[0]
+                await self._handle(pending)
+                queue.popleft()
+                self._done.add(pending.update_id)
+        finally:
+            self._chats.pop(key, None)
+            self._slots.release()
+            self._wake.set()
+
+    async def _handle(self, pending: PendingUpdate) -> None:
+        update = Update.de_json(pending.payload, self._application.bot)
+        marker = handling_update.set(HandlingUpdate(pending.update_id))
+        try:
+            # Handler errors are caught inside process_update and reach our error handler.
+            await self._application.process_update(update)
+        finally:
+            handling_update.reset(marker)
+
+    async def _write_done(self, update_ids: list[int]) -> None:
+        async with self._db.begin() as session:
+            await inbox.mark_done(session, update_ids, self._clock.now())
+
+    def _forget(self, update_ids: list[int]) -> None:
+        self._taken.difference_update(update_ids)

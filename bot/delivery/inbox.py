@@ -1,0 +1,121 @@
+"""The durable inbox: every update is stored before Telegram is told we have it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import InboxUpdate
+from bot.db.upsert import insert_ignoring_duplicates
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUpdate:
+    update_id: int
+    chat_id: int | None
+    payload: dict[str, Any]
+
+
+def chat_of(update: dict[str, Any]) -> int | None:
+    """The chat an update belongs to, so that one chat's updates are handled in order."""
+    for kind, value in update.items():
+        if kind == "update_id" or not isinstance(value, dict):
+            continue
+        chat = value.get("chat") or (value.get("message") or {}).get("chat")
+        if isinstance(chat, dict) and "id" in chat:
+            return int(chat["id"])
+        sender = value.get("from") or value.get("user")
+        if isinstance(sender, dict) and "id" in sender:
+            return int(sender["id"])
+    return None
+
+
+async def store(session: AsyncSession, updates: Sequence[dict[str, Any]], now: datetime) -> int:
+    """Store raw updates. One Telegram sends again (after a crash before the offset moved) is kept once."""
+    rows = [
+        {
+            "update_id": int(raw["update_id"]),
+            "chat_id": chat_of(raw),
+            "payload": json.dumps(raw, ensure_ascii=False, separators=(",", ":")),
+            "status": "pending",
+            "applied_steps": 0,
+            "attempts": 0,
+            "received_at": now,
+        }
+        for raw in updates
+    ]
+    return await insert_ignoring_duplicates(session, InboxUpdate, rows)
+
+
+async def next_offset(session: AsyncSession) -> int | None:
+    """The getUpdates offset that confirms everything already stored."""
+    highest = await session.scalar(select(func.max(InboxUpdate.update_id)))
+    return None if highest is None else int(highest) + 1
+
+
+async def take_pending(
+    session: AsyncSession, *, exclude: Collection[int], limit: int, max_attempts: int, now: datetime
+) -> tuple[list[PendingUpdate], list[int]]:
+    """The oldest unhandled updates, counting this attempt.
+
+    An update that was started `max_attempts` times without finishing has crashed the process each time;
+    it is set aside as failed so that one poisoned update cannot stop the whole buurt.
+    Returns (to handle, given up).
+    """
+    query = select(InboxUpdate).where(InboxUpdate.status == "pending").order_by(InboxUpdate.update_id)
+    if exclude:
+        query = query.where(InboxUpdate.update_id.not_in(list(exclude)))
+    rows = (await session.scalars(query.limit(limit))).all()
+    ready: list[PendingUpdate] = []
+    given_up: list[int] = []
+    for row in rows:
+        if row.attempts >= max_attempts:
+            row.status, row.payload, row.handled_at = "failed", None, now
+            given_up.append(row.update_id)
+            continue
+        row.attempts += 1
+        ready.append(PendingUpdate(row.update_id, row.chat_id, json.loads(row.payload or "{}")))
+    return ready, given_up
+
+
+async def mark_done(session: AsyncSession, update_ids: Collection[int], now: datetime) -> None:
+    if not update_ids:
+        return
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id.in_(list(update_ids)))
+        # The payload holds names and texts; once handled we no longer need it.
+        .values(status="done", payload=None, handled_at=now)
+    )
+
+
+async def begin_step(session: AsyncSession, update_id: int, step: int) -> bool:
+    """Record that unit of work number `step` of this update commits with `session`.
+
+    Returns False when that step was already committed before (the update is being handled again after
+    a crash): the caller must then not apply its state change a second time.
+    """
+    applied = await session.scalar(
+        select(InboxUpdate.applied_steps).where(InboxUpdate.update_id == update_id).with_for_update()
+    )
+    if applied is None:
+        return True  # not from the inbox (a test calling a handler directly): nothing to guard
+    if applied >= step:
+        return False
+    await session.execute(
+        update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(applied_steps=step)
+    )
+    return True
+
+
+async def purge_handled(session: AsyncSession, *, before: datetime) -> int:
+    result = await session.execute(
+        delete(InboxUpdate).where(InboxUpdate.status != "pending", InboxUpdate.handled_at < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,52 @@
+"""Telegram's sending limits, kept on our side so that we never hear a 429.
+
+Telegram asks bots to stay around 30 messages per second overall, 1 per second in one chat, and
+20 per minute in one group. Times are monotonic seconds from the injected clock.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RateLimits:
+    # 29 rather than 30: network jitter can bunch messages up on Telegram's side of the wire.
+    overall_per_second: float = 29.0
+    per_chat_interval: float = 1.0
+    group_per_minute: int = 20
+    _next_overall: float = 0.0
+    _paused_until: float = 0.0
+    _next_in_chat: dict[int, float] = field(default_factory=dict)
+    _group_sends: dict[int, deque[float]] = field(default_factory=dict)
+
+    def chat_ready_at(self, chat_id: int) -> float:
+        """When this chat may get its next message (ignoring the overall limit)."""
+        ready = self._next_in_chat.get(chat_id, 0.0)
+        sends = self._group_sends.get(chat_id)
+        if chat_id < 0 and sends is not None and len(sends) >= self.group_per_minute:
+            ready = max(ready, sends[0] + 60.0)
+        return ready
+
+    def overall_ready_at(self) -> float:
+        return max(self._next_overall, self._paused_until)
+
+    def record(self, chat_id: int, at: float) -> None:
+        self._next_overall = max(self._next_overall, at) + 1.0 / self.overall_per_second
+        self._next_in_chat[chat_id] = at + self.per_chat_interval
+        if chat_id < 0:  # groups, supergroups and channels have negative ids
+            sends = self._group_sends.setdefault(chat_id, deque())
+            sends.append(at)
+            while len(sends) > self.group_per_minute:
+                sends.popleft()
+        if len(self._next_in_chat) > 50_000:
+            self._forget_before(at)
+
+    def pause_all(self, until: float) -> None:
+        """Telegram said 429: everything waits, because its answer does not say which limit we hit."""
+        self._paused_until = max(self._paused_until, until)
+
+    def _forget_before(self, now: float) -> None:
+        self._next_in_chat = {chat: t for chat, t in self._next_in_chat.items() if t > now}
+        self._group_sends = {chat: s for chat, s in self._group_sends.items() if s and s[-1] + 60.0 > now}

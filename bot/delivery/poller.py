@@ -1,0 +1,91 @@
+"""Long polling that stores every update before Telegram is told we have it.
+
+Telegram forgets an update once getUpdates is called with a higher offset. We only ask with a higher
+offset after the updates are committed to the inbox, so a crash at any moment loses nothing: at worst
+Telegram sends an update again and the inbox keeps it once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Bot
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+
+from bot.clock import Clock
+from bot.db.database import Database
+from bot.delivery import chats, inbox
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+class Poller:
+    def __init__(
+        self,
+        bot: Bot,
+        db: Database,
+        clock: Clock,
+        *,
+        on_stored: Callable[[], None],
+        timeout: int = 30,
+    ) -> None:
+        self._bot = bot
+        self._db = db
+        self._clock = clock
+        self._on_stored = on_stored
+        self._timeout = timeout
+        self._offset: int | None = None
+
+    async def run(self) -> None:
+        async with self._db.begin() as session:
+            self._offset = await inbox.next_offset(session)
+        failures = 0
+        while True:
+            try:
+                updates = await self._fetch()
+            except InvalidToken:
+                raise  # nothing will work; let the runtime stop with a clear message
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+                continue
+            except Conflict:
+                log.warning("another process is polling with this token; waiting before trying again")
+                await asyncio.sleep(5)
+                continue
+            except (NetworkError, TelegramError) as exc:
+                failures += 1
+                delay = min(2.0**failures, 60.0)
+                log.warning("getUpdates failed (%s); trying again in %.0f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            if updates:
+                await self._store(updates)
+
+    async def _fetch(self) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"timeout": self._timeout, "limit": 100, "allowed_updates": ALLOWED_UPDATES}
+        if self._offset is not None:
+            params["offset"] = self._offset
+        result = await self._bot.do_api_request(
+            "getUpdates", api_kwargs=params, read_timeout=self._timeout + 10
+        )
+        return list(result or [])
+
+    async def _store(self, updates: list[dict[str, Any]]) -> None:
+        private_chats = {chat for chat in map(inbox.chat_of, updates) if chat is not None and chat > 0}
+        async with self._db.begin() as session:
+            await inbox.store(session, updates, self._clock.now())
+            # Someone who blocked us and now writes again can be reached again.
+            await chats.mark_reachable(session, private_chats)
+        self._offset = max(int(u["update_id"]) for u in updates) + 1
+        self._on_stored()
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]

@@ -1,0 +1,25 @@
+"""The command list Telegram shows in the menu, in every supported language."""
+
+from __future__ import annotations
+
+from telegram import Bot, BotCommand
+
+from bot.i18n import N_, SUPPORTED_LANGUAGES, translator
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start, or start again")),
+    ("help", N_("What Buurtbot can do")),
+    ("taal", N_("Choose your language")),
+)
+
+
+def commands_in(language: str) -> list[BotCommand]:
+    t = translator(language)
+    return [BotCommand(command, t(description)) for command, description in COMMANDS]
+
+
+async def publish_commands(bot: Bot, default_language: str) -> None:
+    for language in SUPPORTED_LANGUAGES:
+        await bot.set_my_commands(commands_in(language), language_code=language)
+    # People whose Telegram language we do not support see the default language.
+    await bot.set_my_commands(commands_in(default_language))

@@ -1,0 +1,30 @@
+"""When a handler fails: log it without personal data, tell the person kindly, keep running."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.handlers.context import BotContext
+
+log = logging.getLogger("bot.handlers")
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    # Only the update id and the exception: the update itself holds names and texts.
+    log.error("handling update %s failed", update_id, exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(
+            update.effective_chat.id,
+            context.t("Sorry, something went wrong on our side. Please try again in a moment."),
+        )
+    except TelegramError:
+        log.warning("could not tell the person about the error in update %s", update_id)

@@ -1,0 +1,62 @@
+"""Which language to speak with someone, and /taal to change it."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.handlers.context import BotContext
+from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, negotiate
+from bot.services import members
+
+CALLBACK_PREFIX = "taal:"
+
+
+async def remember_language(update: Update, context: BotContext) -> None:
+    """Runs first for every update: the member's own choice, else Telegram's language, else the default."""
+    user = update.effective_user
+    default = context.deps.settings.default_language
+    if user is None:
+        context.language = default
+        return
+    async with context.db.begin() as session:
+        chosen = await members.language_of(session, user.id)
+    context.language = chosen or negotiate(user.language_code, default)
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=CALLBACK_PREFIX + code)]
+            for code in SUPPORTED_LANGUAGES
+        ]
+    )
+
+
+async def ask_language(update: Update, context: BotContext) -> None:
+    """/taal: one button per language, each named in its own language."""
+    if update.effective_message is None:
+        return
+    await update.effective_message.reply_text(
+        context.t("Which language do you want? Tap a button."), reply_markup=language_keyboard()
+    )
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_user is None:
+        return
+    language = query.data.removeprefix(CALLBACK_PREFIX)
+    if language not in SUPPORTED_LANGUAGES:
+        # An old or forged button: say so kindly and offer the real choices.
+        await query.answer()
+        await query.edit_message_text(
+            context.t("That button no longer works. Please choose again."), reply_markup=language_keyboard()
+        )
+        return
+    async with context.unit_of_work() as session:
+        await members.choose_language(
+            session, update.effective_user.id, language, now=context.deps.clock.now()
+        )
+    context.language = language
+    await query.answer()
+    await query.edit_message_text(context.t("Done! From now on I speak English with you."))

@@ -1,0 +1,18 @@
+"""Scheduled sweeps. They only ask services and delivery what is due; their state lives in the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.jobs.housekeeping import forget_old_traffic
+
+
+def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    application.job_queue.run_repeating(
+        forget_old_traffic, interval=timedelta(hours=1), first=timedelta(minutes=1), name="forget-old-traffic"
+    )

@@ -1,0 +1,23 @@
+"""Old inbox and outbox rows hold names and texts we no longer need: delete them."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.delivery import inbox, outbox
+from bot.handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+
+KEEP_HANDLED_UPDATES = timedelta(days=2)
+KEEP_FINISHED_MESSAGES = timedelta(days=14)
+
+
+async def forget_old_traffic(context: BotContext) -> None:
+    now = context.deps.clock.now()
+    async with context.db.begin() as session:
+        updates = await inbox.purge_handled(session, before=now - KEEP_HANDLED_UPDATES)
+        messages = await outbox.purge_finished(session, before=now - KEEP_FINISHED_MESSAGES)
+    if updates or messages:
+        log.info("forgot %d handled updates and %d finished messages", updates, messages)

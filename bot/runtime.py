@@ -1,0 +1,154 @@
+"""Everything that runs in one process.
+
+The Application (handlers, jobs) always runs. The work that only one instance may do at a time,
+polling, dispatching and sending, runs while this instance holds the lease in the database; a second
+instance sharing the database waits and takes over when the first stops renewing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Coroutine
+from datetime import timedelta
+from types import TracebackType
+from typing import Any
+
+from telegram.error import TelegramError
+
+from bot.app import BotApplication, build_application, delivery_bot
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db.database import Database
+from bot.delivery import lease
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.limits import RateLimits
+from bot.delivery.poller import Poller
+from bot.delivery.sender import Sender, SenderSettings
+from bot.handlers.commands import publish_commands
+from bot.handlers.context import Dependencies
+
+log = logging.getLogger(__name__)
+
+LEASE = "worker"
+
+
+class Runtime:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        limits: RateLimits | None = None,
+        sender_settings: SenderSettings | None = None,
+        lease_ttl: timedelta = timedelta(seconds=30),
+    ) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.db = Database(settings.database_url)
+        self._delivery_bot = delivery_bot(settings)
+        self.sender = Sender(self._delivery_bot, self.db, self.clock, limits=limits, settings=sender_settings)
+        deps = Dependencies(settings=settings, db=self.db, clock=self.clock, wake_sender=self.sender.wake)
+        self.application: BotApplication = build_application(deps)
+        self.dispatcher = Dispatcher(self.application, self.db, self.clock)
+        self.poller = Poller(
+            self._delivery_bot,
+            self.db,
+            self.clock,
+            on_stored=self.dispatcher.wake,
+            timeout=settings.polling_timeout,
+        )
+        self._lease_ttl = lease_ttl
+        self._leading: list[asyncio.Task[None]] = []
+        self._lease_keeper: asyncio.Task[None] | None = None
+        self._crashed: asyncio.Future[BaseException] = asyncio.get_running_loop().create_future()
+
+    async def __aenter__(self) -> Runtime:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        await self._delivery_bot.initialize()
+        await self.application.initialize()
+        try:
+            await publish_commands(self.application.bot, self.settings.default_language)
+        except TelegramError as exc:  # the menu is a nicety; the bot works without it
+            log.warning("could not publish the command list: %s", exc)
+        await self.application.start()
+        self._lease_keeper = asyncio.create_task(self._keep_lease(), name="lease")
+
+    async def wait(self) -> None:
+        """Until a part that must not fail has failed (then raise its error)."""
+        raise await self._crashed
+
+    async def stop(self) -> None:
+        if self._lease_keeper is not None:
+            self._lease_keeper.cancel()
+            await asyncio.gather(self._lease_keeper, return_exceptions=True)
+        await self._stop_leading()
+        with contextlib.suppress(Exception):
+            async with self.db.begin() as session:
+                await lease.release(session, LEASE, self.instance)
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        await self._delivery_bot.shutdown()
+        await self.db.dispose()
+
+    async def _keep_lease(self) -> None:
+        while True:
+            try:
+                async with self.db.begin() as session:
+                    holding = await lease.acquire(
+                        session, LEASE, self.instance, now=self.clock.now(), ttl=self._lease_ttl
+                    )
+            except Exception:
+                log.exception("could not renew the lease; trying again")
+                holding = bool(self._leading)
+            if holding and not self._leading:
+                log.info("this instance now polls, dispatches and sends")
+                self._start_leading()
+            elif not holding and self._leading:
+                log.warning("another instance took over; this one stands by")
+                await self._stop_leading()
+            await asyncio.sleep(self._lease_ttl.total_seconds() / 3)
+
+    def _start_leading(self) -> None:
+        self._leading = [
+            self._supervise(self.dispatcher.run(), "dispatcher"),
+            self._supervise(self.sender.run(), "sender"),
+            self._supervise(self.poller.run(), "poller"),
+        ]
+
+    def _supervise(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        task = asyncio.create_task(work, name=name)
+
+        def _done(finished: asyncio.Task[None]) -> None:
+            if not finished.cancelled() and finished.exception() is not None and not self._crashed.done():
+                self._crashed.set_result(finished.exception())  # type: ignore[arg-type]
+
+        task.add_done_callback(_done)
+        return task
+
+    async def _stop_leading(self) -> None:
+        if not self._leading:
+            return
+        poller, rest = self._leading[-1], self._leading[:-1]
+        poller.cancel()  # first stop taking in new updates
+        await asyncio.gather(poller, return_exceptions=True)
+        await self.dispatcher.stop()
+        await self.sender.stop()
+        for task in rest:
+            task.cancel()
+        await asyncio.gather(*rest, return_exceptions=True)
+        self._leading = []
