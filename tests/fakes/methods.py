@@ -1,0 +1,259 @@
+"""What each Bot API method does once its parameters passed validation (getUpdates lives in the server)."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from tests.fakes.api_errors import bad_request
+from tests.fakes.bot_api_spec import BotApiSpec, MethodSpec
+from tests.fakes.chats import ChatStore
+from tests.fakes.messages import MessageFactory, is_inline_keyboard, text_fields
+from tests.fakes.objects import minimal_object, now
+from tests.fakes.updates import UpdateQueue
+from tests.fakes.validation import CheckedRequest
+
+_NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the same "
+    "as a current content and reply markup of the message"
+)
+_EDITABLE = ("text", "entities", "caption", "caption_entities", "reply_markup")
+_NOT_COPIED = frozenset({"message_id", "from", "chat", "date", "edit_date", "reply_markup", "forward_origin"})
+# Methods that put something into the chat, so a blocked user or a kicked bot makes them fail with 403.
+_ACTING_PREFIXES = ("send", "copy", "forward", "edit", "pin")
+_FLOOD_COUNTED_PREFIXES = ("send", "copyMessage", "forwardMessage")
+
+Handler = Callable[[CheckedRequest], Any]
+
+
+class BotApiMethods:
+    def __init__(self, spec: BotApiSpec, store: ChatStore, bot: dict[str, Any], updates: UpdateQueue) -> None:
+        self._spec = spec
+        self._store = store
+        self._bot = bot
+        self._updates = updates
+        self.messages = MessageFactory(spec, store, bot)
+        self.callback_query_ids: set[str] = set()
+        self.webhook_url = ""
+        self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._acting = frozenset(name for name in spec.methods if name.startswith(_ACTING_PREFIXES))
+        # Flood control is about messages; a "typing..." action sends none.
+        self.flood_counted = frozenset(
+            name
+            for name in spec.methods
+            if name.startswith(_FLOOD_COUNTED_PREFIXES) and name != "sendChatAction"
+        )
+        self._handlers: dict[str, Handler] = {
+            "getMe": lambda _: self._bot,
+            "sendMessage": self._send_message,
+            "sendMediaGroup": self._send_media_group,
+            "sendChatAction": lambda _: True,
+            "copyMessage": self._copy_message,
+            "forwardMessage": self._forward_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageCaption": self._edit_message_caption,
+            "editMessageReplyMarkup": lambda checked: self._edit(checked, {}),
+            "deleteMessage": self._delete_message,
+            "answerCallbackQuery": self._answer_callback_query,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": lambda checked: self._commands.get(_commands_key(checked.params), []),
+            "deleteMyCommands": self._delete_my_commands,
+            "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
+            # A private chat holds the user and the bot; a buurt group a dozen neighbours.
+            "getChatMemberCount": lambda checked: 2 if checked.params["chat_id"] > 0 else 12,
+            "getFile": self._get_file,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+        }
+
+    def call(self, method: MethodSpec, checked: CheckedRequest) -> Any:
+        chat_id = checked.params.get("chat_id")
+        if chat_id is not None:
+            self._store.check_reachable(chat_id, sends=method.name in self._acting)
+        reply = checked.params.get("reply_parameters")
+        if isinstance(chat_id, int) and isinstance(reply, dict):
+            self._check_reply_target(chat_id, reply)
+        handler = self._handlers.get(method.name)
+        if handler is not None:
+            return handler(checked)
+        if isinstance(chat_id, int) and method.name.startswith("send") and method.returns == ("Message",):
+            message = self.messages.send(method.name, chat_id, checked)
+            self._store.store(message)
+            return message
+        if "Boolean" in method.returns:
+            return True
+        # Anything else gets a spec-complete neutral object, so a client can still parse the answer.
+        return minimal_object(self._spec, method.returns[0])
+
+    # -- sending -------------------------------------------------------------------------------------
+
+    def _check_reply_target(self, chat_id: int, reply: dict[str, Any]) -> None:
+        target_chat = reply.get("chat_id", chat_id)
+        if reply.get("allow_sending_without_reply") or not isinstance(target_chat, int):
+            return
+        if (target_chat, reply["message_id"]) not in self._store.messages:
+            raise bad_request("message to be replied not found")
+
+    def _send_message(self, checked: CheckedRequest) -> dict[str, Any]:
+        message = self.messages.send("sendMessage", checked.params["chat_id"], checked)
+        self._store.store_sent_text(message)
+        return message
+
+    def _send_media_group(self, checked: CheckedRequest) -> list[dict[str, Any]]:
+        messages = self.messages.media_group(checked.params["chat_id"], checked.params["media"])
+        for message in messages:
+            self._store.store(message)
+        return messages
+
+    def _copy_message(self, checked: CheckedRequest) -> dict[str, Any]:
+        params = checked.params
+        source = self._source(params, missing="message to copy not found")
+        content = {key: value for key, value in source.items() if key not in _NOT_COPIED}
+        if "caption" in checked.texts:
+            content.pop("caption_entities", None)
+            content.update(text_fields("caption", "caption_entities", checked.texts["caption"]))
+        message = self.messages.outgoing(params["chat_id"], content, params.get("reply_markup"))
+        self._store.store(message)
+        return {"message_id": message["message_id"]}  # copyMessage answers with a MessageId only
+
+    def _forward_message(self, checked: CheckedRequest) -> dict[str, Any]:
+        params = checked.params
+        source = self._source(params, missing="message to forward not found")
+        content = {key: value for key, value in source.items() if key not in _NOT_COPIED}
+        sender = source.get("from")
+        origin: dict[str, Any] = {"type": "user", "date": source["date"], "sender_user": sender}
+        if sender is None:
+            origin = {"type": "chat", "date": source["date"], "sender_chat": source["chat"]}
+        message = self.messages.outgoing(params["chat_id"], {**content, "forward_origin": origin})
+        self._store.store(message)
+        return message
+
+    def _source(self, params: dict[str, Any], *, missing: str) -> dict[str, Any]:
+        source = self._store.messages.get((params["from_chat_id"], params["message_id"]))
+        if source is None:
+            raise bad_request(missing)
+        return source
+
+    # -- editing and deleting ------------------------------------------------------------------------
+
+    def _edit_message_text(self, checked: CheckedRequest) -> Any:
+        parsed = checked.texts.get("text")
+        if parsed is None:
+            raise bad_request("message text is empty")
+        return self._edit(checked, text_fields("text", "entities", parsed), requires="text")
+
+    def _edit_message_caption(self, checked: CheckedRequest) -> Any:
+        parsed = checked.texts.get("caption")
+        content = text_fields("caption", "caption_entities", parsed) if parsed and parsed.text else {}
+        return self._edit(checked, content, requires="caption", clears=("caption", "caption_entities"))
+
+    def _edit(
+        self,
+        checked: CheckedRequest,
+        content: dict[str, Any],
+        *,
+        requires: str | None = None,
+        clears: tuple[str, ...] = ("entities",),
+    ) -> Any:
+        params = checked.params
+        if "inline_message_id" in params:
+            return True  # messages sent via inline mode are not stored; Telegram answers True for them
+        for identifier in ("chat_id", "message_id"):
+            if identifier not in params:
+                raise bad_request(f"{identifier} is empty")
+        old = self._store.bot_message(
+            params["chat_id"], params["message_id"], missing="message to edit not found"
+        )
+        if requires == "text" and "text" not in old:
+            raise bad_request("there is no text in the message to edit")
+        new = {key: value for key, value in old.items() if key not in ("reply_markup", *clears)}
+        new.update(content)
+        # Editing without reply_markup removes the inline keyboard, as on Telegram.
+        if is_inline_keyboard(params.get("reply_markup")):
+            new["reply_markup"] = params["reply_markup"]
+        if all(old.get(key) == new.get(key) for key in _EDITABLE):
+            raise bad_request(_NOT_MODIFIED)
+        new["edit_date"] = now()
+        if requires == "text":
+            self._store.store_sent_text(new)
+        else:
+            self._store.store(new)
+        return new
+
+    def _delete_message(self, checked: CheckedRequest) -> bool:
+        params = checked.params
+        if not self._store.forget(params["chat_id"], params["message_id"]):
+            raise bad_request("message to delete not found")
+        return True
+
+    # -- the rest ------------------------------------------------------------------------------------
+
+    def _answer_callback_query(self, checked: CheckedRequest) -> bool:
+        if checked.params["callback_query_id"] not in self.callback_query_ids:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        return True
+
+    def _set_my_commands(self, checked: CheckedRequest) -> bool:
+        self._commands[_commands_key(checked.params)] = checked.params["commands"]
+        return True
+
+    def _delete_my_commands(self, checked: CheckedRequest) -> bool:
+        self._commands.pop(_commands_key(checked.params), None)
+        return True
+
+    def _get_chat(self, checked: CheckedRequest) -> Any:
+        return minimal_object(self._spec, "ChatFullInfo", self._store.chat(checked.params["chat_id"]))
+
+    def _get_chat_member(self, checked: CheckedRequest) -> Any:
+        params = checked.params
+        is_bot = params["user_id"] == self._bot["id"]
+        chat_type = self._store.chat(params["chat_id"])["type"]
+        status = "administrator" if is_bot and chat_type != "private" else "member"
+        user = self._bot if is_bot else {"id": params["user_id"], "is_bot": False, "first_name": "Buur"}
+        return member_object(self._spec, status, user)
+
+    def _get_file(self, checked: CheckedRequest) -> dict[str, Any]:
+        file_id = checked.params["file_id"]
+        # The path leads nowhere: the fake serves no file downloads (they answer 404).
+        unique_id = f"AgAD{zlib.crc32(file_id.encode()):010d}"
+        return {"file_id": file_id, "file_unique_id": unique_id, "file_path": f"documents/{file_id}"}
+
+    def _set_webhook(self, checked: CheckedRequest) -> bool:
+        self.webhook_url = checked.params["url"]
+        if checked.params.get("drop_pending_updates"):
+            self._updates.drop_pending()
+        return True
+
+    def _delete_webhook(self, checked: CheckedRequest) -> bool:
+        self.webhook_url = ""
+        if checked.params.get("drop_pending_updates"):
+            self._updates.drop_pending()
+        return True
+
+    def _get_webhook_info(self, _: CheckedRequest) -> dict[str, Any]:
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates.pending),
+        }
+
+
+def member_object(spec: BotApiSpec, status: str, user: dict[str, Any]) -> Any:
+    """A ChatMember of the subtype for `status`, with every permission an admin needs switched on."""
+    subtype = spec.concrete_subtype("ChatMember", status)
+    known: dict[str, Any] = {"status": status, "user": user}
+    if status in ("administrator", "creator"):
+        known.update({name: True for name in subtype.required_fields if name.startswith("can_")})
+        known.update({name: False for name in ("can_be_edited", "is_anonymous") if name in subtype.fields})
+    elif status == "restricted":
+        known["is_member"] = True
+    return minimal_object(spec, subtype.name, known)
+
+
+def _commands_key(params: dict[str, Any]) -> tuple[str, str]:
+    scope = params.get("scope") or {"type": "default"}
+    return json.dumps(scope, sort_keys=True), params.get("language_code") or ""
