@@ -6,18 +6,13 @@ from typing import Any
 
 from telegram import Bot
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, JobQueue
-from telegram.request import HTTPXRequest
 
-from bot.config import Settings
+from bot.delivery.bot_api import api_urls
 from bot.handlers import register
 from bot.handlers.context import BotContext, BotState, Dependencies
 from bot.jobs import schedule_jobs
 
 BotApplication = Application[Bot, BotContext, dict[Any, Any], dict[Any, Any], BotState, JobQueue[BotContext]]
-
-
-def api_urls(settings: Settings) -> tuple[str, str]:
-    return f"{settings.api_base_url}/bot", f"{settings.api_base_url}/file/bot"
 
 
 def build_application(deps: Dependencies) -> BotApplication:
@@ -40,15 +35,3 @@ def build_application(deps: Dependencies) -> BotApplication:
     register(application)
     schedule_jobs(application)
     return application  # type: ignore[return-value]
-
-
-def delivery_bot(settings: Settings) -> Bot:
-    """A plain Bot for polling and the outbox: they handle limits and errors themselves."""
-    base_url, base_file_url = api_urls(settings)
-    return Bot(
-        settings.require_token(),
-        base_url=base_url,
-        base_file_url=base_file_url,
-        request=HTTPXRequest(connection_pool_size=32, read_timeout=15),
-        get_updates_request=HTTPXRequest(connection_pool_size=2),
-    )

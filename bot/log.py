@@ -39,3 +39,7 @@ def setup_logging(level: str, *secrets: str) -> None:
     # httpx logs every request URL, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # At DEBUG these libraries log request parameters and SQL parameters: names and message texts.
+    # Our own DEBUG lines never hold personal data, so only the libraries are kept at INFO.
+    for library in ("telegram", "aiosqlite", "sqlalchemy", "asyncpg"):
+        logging.getLogger(library).setLevel(max(root.level, logging.INFO))

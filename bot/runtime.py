@@ -20,11 +20,12 @@ from typing import Any
 
 from telegram.error import TelegramError
 
-from bot.app import BotApplication, build_application, delivery_bot
+from bot.app import BotApplication, build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.database import Database
 from bot.delivery import lease
+from bot.delivery.bot_api import delivery_bot
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.limits import RateLimits
 from bot.delivery.poller import Poller
@@ -35,6 +36,30 @@ from bot.handlers.context import Dependencies
 log = logging.getLogger(__name__)
 
 LEASE = "worker"
+_ALIVE_HERE: set[str] = set()  # runtimes of this process (tests run two side by side)
+
+
+def _died_on_this_machine(holder: str, me: str) -> bool:
+    """Whether a lease holder ("host:pid:nonce") was an earlier process on this host that is gone.
+
+    After a crash the lease would otherwise block a restarted bot until it expires (30 s). In a
+    container the restarted bot often has the same pid as its predecessor: then the nonce differs.
+    """
+    host, _, rest = holder.partition(":")
+    pid_text, _, _nonce = rest.partition(":")
+    my_host, _, _ = me.partition(":")
+    if host != my_host or not pid_text.isdigit() or holder in _ALIVE_HERE:
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, run by another user
+    return False
 
 
 class Runtime:
@@ -66,6 +91,7 @@ class Runtime:
         self._lease_ttl = lease_ttl
         self._leading: list[asyncio.Task[None]] = []
         self._lease_keeper: asyncio.Task[None] | None = None
+        self.lease_rounds = 0  # how often this instance asked for the lease (tests wait on it)
         self._crashed: asyncio.Future[BaseException] = asyncio.get_running_loop().create_future()
 
     async def __aenter__(self) -> Runtime:
@@ -85,7 +111,18 @@ class Runtime:
         except TelegramError as exc:  # the menu is a nicety; the bot works without it
             log.warning("could not publish the command list: %s", exc)
         await self.application.start()
+        _ALIVE_HERE.add(self.instance)
         self._lease_keeper = asyncio.create_task(self._keep_lease(), name="lease")
+
+    @property
+    def leading(self) -> bool:
+        """Whether this instance is the one that polls, dispatches and sends."""
+        return bool(self._leading)
+
+    @property
+    def failure(self) -> BaseException | None:
+        """The error of a part that stopped by itself, if any."""
+        return self._crashed.result() if self._crashed.done() else None
 
     async def wait(self) -> None:
         """Until a part that must not fail has failed (then raise its error)."""
@@ -96,6 +133,7 @@ class Runtime:
             self._lease_keeper.cancel()
             await asyncio.gather(self._lease_keeper, return_exceptions=True)
         await self._stop_leading()
+        _ALIVE_HERE.discard(self.instance)
         with contextlib.suppress(Exception):
             async with self.db.begin() as session:
                 await lease.release(session, LEASE, self.instance)
@@ -109,12 +147,26 @@ class Runtime:
         while True:
             try:
                 async with self.db.begin() as session:
-                    holding = await lease.acquire(
-                        session, LEASE, self.instance, now=self.clock.now(), ttl=self._lease_ttl
-                    )
+                    now = self.clock.now()
+                    holding = await lease.acquire(session, LEASE, self.instance, now=now, ttl=self._lease_ttl)
+                    if not holding:
+                        previous = await lease.holder_of(session, LEASE)
+                        if previous is not None and _died_on_this_machine(previous, self.instance):
+                            log.info(
+                                "the previous run on this machine stopped without letting go; taking over"
+                            )
+                            holding = await lease.take_over(
+                                session,
+                                LEASE,
+                                from_holder=previous,
+                                holder=self.instance,
+                                now=now,
+                                ttl=self._lease_ttl,
+                            )
             except Exception:
                 log.exception("could not renew the lease; trying again")
                 holding = bool(self._leading)
+            self.lease_rounds += 1
             if holding and not self._leading:
                 log.info("this instance now polls, dispatches and sends")
                 self._start_leading()

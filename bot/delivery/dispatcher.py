@@ -53,7 +53,12 @@ class Dispatcher:
         writer = asyncio.create_task(self._done.run(), name="inbox-done")
         try:
             while True:
-                taken = await self._take()
+                try:
+                    taken = await self._take()
+                except Exception:
+                    log.exception("could not read the inbox; trying again in a second")
+                    await asyncio.sleep(1)
+                    continue
                 if not taken:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self._idle_poll)

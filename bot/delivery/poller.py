@@ -65,16 +65,28 @@ class Poller:
                 continue
             failures = 0
             if updates:
-                await self._store(updates)
+                await self._store_until_it_works(updates)
 
     async def _fetch(self) -> list[dict[str, Any]]:
-        params: dict[str, Any] = {"timeout": self._timeout, "limit": 100, "allowed_updates": ALLOWED_UPDATES}
-        if self._offset is not None:
-            params["offset"] = self._offset
-        result = await self._bot.do_api_request(
-            "getUpdates", api_kwargs=params, read_timeout=self._timeout + 10
+        updates = await self._bot.get_updates(
+            offset=self._offset,
+            limit=100,
+            timeout=self._timeout,
+            allowed_updates=ALLOWED_UPDATES,
+            read_timeout=self._timeout + 10,
         )
-        return list(result or [])
+        # to_dict keeps fields this library version does not know yet, so nothing Telegram sent is lost.
+        return [update.to_dict() for update in updates]
+
+    async def _store_until_it_works(self, updates: list[dict[str, Any]]) -> None:
+        """Without storing them we must not ask for more: that would confirm them to Telegram."""
+        while True:
+            try:
+                await self._store(updates)
+                return
+            except Exception:
+                log.exception("could not store %d updates; trying again in a second", len(updates))
+                await asyncio.sleep(1)
 
     async def _store(self, updates: list[dict[str, Any]]) -> None:
         private_chats = {chat for chat in map(inbox.chat_of, updates) if chat is not None and chat > 0}

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.delivery import outbox
 from bot.delivery.batching import Coalescer
+from bot.delivery.bot_api import DeliveryBot
 from bot.delivery.limits import RateLimits
 from bot.delivery.outbox import Outgoing
 
@@ -47,7 +47,7 @@ class SenderSettings:
 class Sender:
     def __init__(
         self,
-        bot: Bot,
+        bot: DeliveryBot,
         db: Database,
         clock: Clock,
         *,
@@ -62,6 +62,8 @@ class Sender:
         self._wake = asyncio.Event()
         self._queue: list[Outgoing] = []
         self._on_wire: set[int] = set()  # handed to Telegram, result not yet written
+        # Chats that blocked us or moved, until that is written to the outbox: send them nothing meanwhile.
+        self._held_chats: set[int] = set()
         self._slots = asyncio.Semaphore(self._settings.in_flight)
         self._tasks: set[asyncio.Task[None]] = set()
         self._results: Coalescer[Result] = Coalescer(self._write_results, self._forget)
@@ -74,7 +76,12 @@ class Sender:
         writer = asyncio.create_task(self._results.run(), name="outbox-results")
         try:
             while True:
-                await self._send_next()
+                try:
+                    await self._send_next()
+                except Exception:
+                    # Typically the database is briefly away. Nothing is lost: the rows stay pending.
+                    log.exception("the sender stumbled; trying again in a second")
+                    await asyncio.sleep(1)
         finally:
             writer.cancel()
             await asyncio.gather(writer, return_exceptions=True)
@@ -92,30 +99,55 @@ class Sender:
         if not self._queue:
             await self._idle()
             return
-        now = self._clock.monotonic()
-        ready = [m for m in self._queue if self.limits.chat_ready_at(m.chat_id) <= now]
-        if not ready:
-            soonest = min(self.limits.chat_ready_at(m.chat_id) for m in self._queue)
-            await self._clock.sleep(soonest - now)
-            return
-        message = ready[0]
-        wait = self.limits.overall_ready_at() - now
-        if wait > 0:
-            await self._clock.sleep(wait)
-            return  # look again: a more urgent message may have arrived meanwhile
-        self._queue.remove(message)
-        self._on_wire.add(message.id)
-        self.limits.record(message.chat_id, self._clock.monotonic())
+        # Take a free slot before choosing: the limits are judged at the moment the request leaves.
         await self._slots.acquire()
+        try:
+            message = await self._next_allowed()
+        except BaseException:
+            self._slots.release()
+            raise
+        if message is None:
+            self._slots.release()
+            return
         task = asyncio.create_task(self._deliver(message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _next_allowed(self) -> Outgoing | None:
+        """The first queued message that Telegram's limits allow now; None after waiting a little."""
+        if not self._queue:  # emptied while we waited for a slot (a chat blocked us)
+            return None
+        now = self._clock.monotonic()
+        ready = next((m for m in self._queue if self.limits.chat_ready_at(m.chat_id) <= now), None)
+        if ready is None:
+            soonest = min(self.limits.chat_ready_at(m.chat_id) for m in self._queue)
+            await self._pause(soonest - now)
+            return None
+        wait = self.limits.overall_ready_at() - now
+        if wait > 0:
+            await self._clock.sleep(wait)
+            return None  # look again: a more urgent message may have arrived meanwhile
+        self._queue.remove(ready)
+        self._on_wire.add(ready.id)
+        self.limits.record(ready.chat_id, now)
+        return ready
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait on the injected clock, but wake up early when something new is queued."""
+        waiters: list[asyncio.Future[Any]] = [
+            asyncio.ensure_future(self._wake.wait()),
+            asyncio.ensure_future(self._clock.sleep(seconds)),
+        ]
+        _, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in pending:
+            waiter.cancel()
+
     async def _refill(self) -> None:
         async with self._db.begin() as session:
-            self._queue = await outbox.due(
+            due = await outbox.due(
                 session, now=self._clock.now(), exclude=self._on_wire, limit=self._settings.batch
             )
+        self._queue = [m for m in due if m.chat_id not in self._held_chats]
 
     async def _idle(self) -> None:
         async with self._db.begin() as session:
@@ -142,15 +174,17 @@ class Sender:
     async def _call(self, message: Outgoing) -> Result:
         params: dict[str, Any] = {"chat_id": message.chat_id, **message.payload}
         try:
-            answer = await self._bot.do_api_request(message.method, api_kwargs=params)
+            answer = await self._bot.call(message.method, params)
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
             self.limits.pause_all(self._clock.monotonic() + seconds)
             log.warning("Telegram asked us to slow down for %.0f s", seconds)
             return Result(message, "retry", str(exc), retry_in=seconds, counts_as_attempt=False)
         except ChatMigrated as exc:
+            self._hold(message.chat_id)
             return Result(message, "migrated", str(exc), new_chat_id=int(exc.new_chat_id))
         except Forbidden as exc:
+            self._hold(message.chat_id)
             return Result(message, "unreachable", exc.message)
         except BadRequest as exc:
             log.warning("outbox message %s refused by Telegram: %s", message.id, exc.message)
@@ -189,12 +223,16 @@ class Sender:
                 elif r.kind == "migrated" and r.new_chat_id is not None:
                     await outbox.follow_migration(session, m.chat_id, r.new_chat_id)
 
+    def _hold(self, chat_id: int) -> None:
+        self._held_chats.add(chat_id)
+        self._queue = [m for m in self._queue if m.chat_id != chat_id]
+
     def _forget(self, results: list[Result]) -> None:
         self._on_wire.difference_update(r.message.id for r in results)
-        changed = {r.message.chat_id for r in results if r.kind in ("unreachable", "migrated")}
-        if changed:
-            # Their queued rows were changed in the database (stopped, or moved to the new chat id).
-            self._queue = [m for m in self._queue if m.chat_id not in changed]
+        # Their queued rows are now stopped, or moved to the new chat id, in the database.
+        self._held_chats.difference_update(
+            r.message.chat_id for r in results if r.kind in ("unreachable", "migrated")
+        )
         if any(r.kind in ("retry", "migrated") for r in results):
             self._wake.set()
 

@@ -1,0 +1,40 @@
+"""The Bot API connection used by polling and the outbox."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+
+# Opt in to python-telegram-bot's coming behaviour (retry_after as a timedelta) instead of a warning.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def api_urls(settings: Settings) -> tuple[str, str]:
+    """`<root>/bot<token>/<method>` and the file download root, for Telegram or a self-hosted server."""
+    return f"{settings.api_base_url}/bot", f"{settings.api_base_url}/file/bot"
+
+
+class DeliveryBot(Bot):
+    """A plain Bot for polling and the outbox: they handle limits and errors themselves."""
+
+    async def call(self, method: str, params: dict[str, Any]) -> Any:
+        """Any Bot API method with JSON parameters, as stored in the outbox."""
+        # do_api_request warns for every method the library also offers by name; the outbox
+        # deliberately stores plain method names and parameters, so go one level lower.
+        return await self._post(method, api_kwargs=params)
+
+
+def delivery_bot(settings: Settings) -> DeliveryBot:
+    base_url, base_file_url = api_urls(settings)
+    return DeliveryBot(
+        settings.require_token(),
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=HTTPXRequest(connection_pool_size=32, read_timeout=15),
+        get_updates_request=HTTPXRequest(connection_pool_size=2),
+    )
