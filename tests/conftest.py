@@ -1,0 +1,113 @@
+"""Shared fixtures: a real database (SQLite always, PostgreSQL when configured) and a fake Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.config import Settings
+from bot.db.database import Database
+from bot.db.migrate import upgrade
+from bot.db.models import Base
+from bot.runtime import Runtime
+from tests.conversation import People
+from tests.fakes.clock import FakeClock
+from tests.fakes.telegram_server import FakeTelegram
+
+TEST_TOKEN = "123456789:AAHfakeTOKENfor-tests_only_0123456789"
+POSTGRES_URL = os.environ.get("BUURTBOT_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test gets a copy, which is much faster than migrating again."""
+    path = tmp_path_factory.mktemp("template") / "buurtbot.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    assert POSTGRES_URL is not None
+
+    async def reset_schema() -> None:
+        engine = create_async_engine(POSTGRES_URL)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(reset_schema())
+    upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "buurtbot.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    url: str = request.getfixturevalue("postgres_migrated")
+    asyncio.run(_empty_all_tables(url))
+    yield url
+
+
+async def _empty_all_tables(url: str) -> None:
+    engine = create_async_engine(url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def make_settings(database_url: str, api_base_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "token": TEST_TOKEN,
+        "database_url": database_url,
+        "api_base_url": api_base_url,
+        "polling_timeout": 5,
+        "default_language": "nl",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+async def buurtbot(database_url: str, telegram: FakeTelegram, clock: FakeClock) -> AsyncIterator[Runtime]:
+    """The real bot, polling the fake Bot API over HTTP, on a real database."""
+    async with Runtime(make_settings(database_url, telegram.base_url), clock=clock) as runtime:
+        yield runtime
+        assert runtime.failure is None, "a part of the bot stopped by itself"
+
+
+@pytest.fixture
+def people(telegram: FakeTelegram) -> People:
+    return People(telegram)

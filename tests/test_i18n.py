@@ -1,0 +1,88 @@
+"""Every text people see exists, complete and with the same placeholders, in every supported language."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.i18n import SUPPORTED_LANGUAGES, locales_dir, negotiate, translator
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
+
+
+def texts_in_the_code() -> set[str]:
+    found: set[str] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        ROOT / "bot", method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        if isinstance(message, tuple):
+            found.update(m for m in message if m)
+        else:
+            found.add(message)
+    return found
+
+
+def catalog(language: str) -> Catalog:
+    with (locales_dir() / language / "LC_MESSAGES" / "buurtbot.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def as_texts(value: object) -> list[str]:
+    """A catalog entry holds one text, or a tuple/list of them for plural forms."""
+    if isinstance(value, tuple | list):
+        return [str(v) for v in value]
+    return [str(value or "")]
+
+
+def test_the_code_has_texts_to_translate() -> None:
+    assert "Choose your language" in texts_in_the_code()
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_every_text_is_translated_without_fuzzy_or_empty_entries(language: str) -> None:
+    entries = {m.id: m for m in catalog(language) if m.id}
+    missing = sorted(texts_in_the_code() - set(entries))
+    fuzzy = sorted(str(m.id) for m in entries.values() if m.fuzzy)
+    empty = sorted(
+        str(m.id)
+        for m in entries.values()
+        if not m.string or (isinstance(m.string, tuple) and not all(m.string))
+    )
+    assert missing == [], f"{language}: not in the catalog (run `make messages`)"
+    assert fuzzy == [], f"{language}: fuzzy translations"
+    assert empty == [], f"{language}: empty translations"
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_translations_keep_the_same_placeholders(language: str) -> None:
+    for message in catalog(language):
+        if not message.id:
+            continue
+        sources = as_texts(message.id)
+        targets = as_texts(message.string)
+        expected = set().union(*(placeholders(s) for s in sources))
+        for target in targets:
+            assert placeholders(target) == expected, f"{language}: {message.id!r}"
+
+
+def test_dutch_is_really_dutch() -> None:
+    assert translator("nl")("Choose your language") == "Kies je taal"
+    assert translator("en")("Choose your language") == "Choose your language"
+
+
+@pytest.mark.parametrize(
+    ("telegram_language", "expected"),
+    [("nl", "nl"), ("nl-BE", "nl"), ("en-GB", "en"), ("EN", "en"), ("de", "nl"), (None, "nl"), ("", "nl")],
+)
+def test_telegrams_language_is_used_when_we_speak_it(telegram_language: str | None, expected: str) -> None:
+    assert negotiate(telegram_language, default="nl") == expected
