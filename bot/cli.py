@@ -8,7 +8,7 @@ import signal
 import sys
 
 from bot import __version__
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
 
 DESCRIPTION = "Buurtbot: a Telegram bot for neighbour help in Dutch buurten."
@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _run(settings: Settings) -> int:
+    from telegram.error import InvalidToken
+
     from bot.runtime import Runtime
 
     stop = asyncio.Event()
@@ -69,6 +71,9 @@ async def _run(settings: Settings) -> int:
             task.cancel()
         if crashed in done and not crashed.cancelled() and crashed.exception() is not None:
             error = crashed.exception()
-            print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
+            if isinstance(error, InvalidToken):
+                print(f"buurtbot: Telegram does not accept this token. {BOTFATHER_HELP}", file=sys.stderr)
+            else:
+                print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
             return 1
     return 0

@@ -44,6 +44,13 @@ class Poller:
     async def run(self) -> None:
         async with self._db.begin() as session:
             self._offset = await inbox.next_offset(session)
+        # A webhook left from another setup makes getUpdates fail; pending updates are kept.
+        try:
+            await self._bot.delete_webhook(drop_pending_updates=False)
+        except InvalidToken:
+            raise
+        except TelegramError as exc:
+            log.warning("could not remove a webhook (%s); polling anyway", type(exc).__name__)
         failures = 0
         while True:
             try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
 
 @contextlib.asynccontextmanager
-async def _waking_sender(deps: Dependencies) -> Any:
+async def _waking_sender(deps: Dependencies) -> AsyncIterator[AsyncSession]:
     async with unit_of_work(deps.db) as session:
         yield session
     deps.wake_sender()
