@@ -195,12 +195,11 @@ class Runtime:
     async def _stop_leading(self) -> None:
         if not self._leading:
             return
-        poller, rest = self._leading[-1], self._leading[:-1]
-        poller.cancel()  # first stop taking in new updates
-        await asyncio.gather(poller, return_exceptions=True)
-        await self.dispatcher.stop()
-        await self.sender.stop()
-        for task in rest:
+        dispatcher, sender, poller = self._leading
+        # First stop taking in updates, then stop handling them, then finish what is on the wire.
+        for task, part in ((poller, None), (dispatcher, self.dispatcher), (sender, self.sender)):
             task.cancel()
-        await asyncio.gather(*rest, return_exceptions=True)
+            await asyncio.gather(task, return_exceptions=True)
+            if part is not None:
+                await part.stop()
         self._leading = []

@@ -56,6 +56,9 @@ class Coalescer(Generic[T]):
             batch, self._items = self._items, []
             try:
                 await self._flush(batch)
+            except asyncio.CancelledError:
+                self._items = batch + self._items  # shutting down: drain() writes them
+                raise
             except Exception:
                 # Typically the database is briefly away; nothing is lost, the items wait for the next try.
                 log.exception("could not write %d results; will try again", len(batch))

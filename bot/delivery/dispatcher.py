@@ -106,7 +106,12 @@ class Dispatcher:
             queue = self._chats[key]
             while queue:
                 pending = queue[0]
-                await self._handle(pending)
+                try:
+                    await self._handle(pending)
+                except Exception:
+                    # Handler errors never get here (the error handler has them). This is an update we
+                    # cannot even read: trying again would fail the same way.
+                    log.exception("update %s could not be handled; skipping it", pending.update_id)
                 queue.popleft()
                 self._done.add(pending.update_id)
         finally:
