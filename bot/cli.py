@@ -7,7 +7,7 @@ import asyncio
 import signal
 import sys
 
-from bot import __version__
+from bot import __version__, cli_buurt
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
 
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="only bring the database schema up to date",
         description="Bring the database schema up to date (Alembic migrations) and exit.",
     )
+    cli_buurt.add_parser(commands)
     return parser
 
 
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     upgrade(settings.database_url)
     if args.command == "run":
         return asyncio.run(_run(settings))
+    if args.command == "buurt":
+        return asyncio.run(cli_buurt.run(args, settings.database_url))
     return 0
 
 

@@ -41,5 +41,7 @@ def setup_logging(level: str, *secrets: str) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     # At DEBUG these libraries log request parameters and SQL parameters: names and message texts.
     # Our own DEBUG lines never hold personal data, so only the libraries are kept at INFO.
-    for library in ("telegram", "aiosqlite", "sqlalchemy", "asyncpg"):
+    for library in ("telegram", "aiosqlite", "asyncpg"):
         logging.getLogger(library).setLevel(max(root.level, logging.INFO))
+    # SQLAlchemy's INFO is already the echo of every SQL statement (a line per poll and lease renewal).
+    logging.getLogger("sqlalchemy").setLevel(max(root.level, logging.WARNING))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Index, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.types import BigIntId, UtcDateTime
@@ -34,6 +34,19 @@ class Member(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     language: Mapped[str] = mapped_column(String(8))
     joined_at: Mapped[datetime]
+    # Which buurt they belong to; None until they joined one (or when their buurt was removed).
+    buurt_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("buurten.id", ondelete="SET NULL"), index=True
+    )
+    # "none" (no buurt), "pending" (waiting for a coordinator's yes) or "active".
+    membership: Mapped[str] = mapped_column(String(16), default="none")
+    # The name neighbours see; never a surname unless they type one themselves.
+    display_name: Mapped[str | None] = mapped_column(String(40))
+    # When they agreed to what Buurtbot keeps; without it nothing beyond what is needed to answer is stored.
+    consent_at: Mapped[datetime | None]
+    # A break from messages: since when, and until when (None while paused: until they resume).
+    paused_since: Mapped[datetime | None]
+    paused_until: Mapped[datetime | None]
 
 
 class TelegramChat(Base):
@@ -105,3 +118,84 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
+
+
+class Buurt(Base):
+    """A neighbourhood on Buurtbot. Names are unique regardless of case; the service enforces that."""
+
+    __tablename__ = "buurten"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    # "open": whoever has a way in is a member at once; "approval": a coordinator says yes first.
+    join_policy: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class BuurtPostcode(Base):
+    """A 4-digit postcode (PC4) a buurt covers; residents who give their postcode are offered it."""
+
+    __tablename__ = "buurt_postcodes"
+
+    buurt_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # Indexed on its own: "which buurten cover 1234?" is asked without knowing the buurt.
+    pc4: Mapped[str] = mapped_column(String(4), primary_key=True, index=True)
+
+
+class InviteCode(Base):
+    """A way into one buurt: the payload of a t.me/<bot>?start=<code> link, on a poster or in a chat."""
+
+    __tablename__ = "invite_codes"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    # Telegram's /start payload allows 1-64 characters of A-Z a-z 0-9 _ -.
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"), index=True)
+    max_uses: Mapped[int | None]  # None: as often as people like
+    uses: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class BotFact(Base):
+    """Something the running bot learned about itself (its username) for tools that do not call Telegram."""
+
+    __tablename__ = "bot_facts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
+    updated_at: Mapped[datetime]
+
+
+class BuurtRole(Base):
+    """A member's role in a buurt (for now: coordinator). Operators are configured, not stored."""
+
+    __tablename__ = "buurt_roles"
+
+    member_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    buurt_id: Mapped[int] = mapped_column(
+        BigIntId,
+        ForeignKey("buurten.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    granted_at: Mapped[datetime]
+
+
+class Conversation(Base):
+    """Where someone is in a conversation of several steps; forgotten after a day without an answer."""
+
+    __tablename__ = "conversations"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    flow: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
