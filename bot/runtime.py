@@ -32,6 +32,7 @@ from bot.delivery.poller import Poller
 from bot.delivery.sender import Sender, SenderSettings
 from bot.handlers.commands import publish_commands
 from bot.handlers.context import Dependencies
+from bot.services import bot_facts
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,8 @@ class Runtime:
         self._lease_ttl = lease_ttl
         self._leading: list[asyncio.Task[None]] = []
         self._lease_keeper: asyncio.Task[None] | None = None
-        self.lease_rounds = 0  # how often this instance asked for the lease (tests wait on it)
+        self.lease_rounds = 0
+        self._stopped = False  # how often this instance asked for the lease (tests wait on it)
         self._crashed: asyncio.Future[BaseException] = asyncio.get_running_loop().create_future()
 
     async def __aenter__(self) -> Runtime:
@@ -106,6 +108,7 @@ class Runtime:
     async def start(self) -> None:
         await self._delivery_bot.initialize()
         await self.application.initialize()
+        await self._remember_username()
         try:
             await publish_commands(self.application.bot, self.settings.default_language)
         except TelegramError as exc:  # the menu is a nicety; the bot works without it
@@ -113,6 +116,15 @@ class Runtime:
         await self.application.start()
         _ALIVE_HERE.add(self.instance)
         self._lease_keeper = asyncio.create_task(self._keep_lease(), name="lease")
+
+    async def _remember_username(self) -> None:
+        """Store the bot's username, so that the command line can print invite links without Telegram."""
+        username = self.application.bot.username
+        try:
+            async with self.db.begin() as session:
+                await bot_facts.remember(session, bot_facts.USERNAME, username, now=self.clock.now())
+        except Exception as exc:  # the links printed by the command line are a nicety; the bot runs on
+            log.warning("could not store the bot's username for the command line: %s", exc)
 
     @property
     def leading(self) -> bool:
@@ -129,6 +141,10 @@ class Runtime:
         raise await self._crashed
 
     async def stop(self) -> None:
+        """Stop everything, letting running work finish; calling it again does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self._lease_keeper is not None:
             self._lease_keeper.cancel()
             await asyncio.gather(self._lease_keeper, return_exceptions=True)

@@ -40,6 +40,10 @@ class Person:
         self.telegram.user_sends(self.user_id, kind)
         return await self._expect_answer(before)
 
+    async def sends_then_taps(self, text: str, label: str) -> str:
+        await self.sends(text)
+        return await self.taps(label)
+
     def buttons(self) -> list[tuple[str, str]]:
         """(text, callback_data) of the inline buttons under the bot's last message."""
         markup = self.telegram.last_message(self.user_id).get("reply_markup") or {}
@@ -71,9 +75,20 @@ class Person:
     def _popups(self) -> list[Any]:
         return [r for r in self.telegram.calls("answerCallbackQuery") if r.params.get("text")]
 
+    def keyboard(self) -> list[list[str]]:
+        """Labels of the reply keyboard (the big buttons) the bot last gave this person."""
+        for call in reversed(self.telegram.calls(chat_id=self.user_id)):
+            markup = call.params.get("reply_markup")
+            if isinstance(markup, dict) and "keyboard" in markup:
+                return [
+                    [b["text"] if isinstance(b, dict) else str(b) for b in row] for row in markup["keyboard"]
+                ]
+        return []
+
     @property
     def last_text(self) -> str:
-        return str(self.telegram.last_message(self.user_id).get("text", ""))
+        last = self.telegram.last_message(self.user_id)
+        return str(last.get("text") or last.get("caption") or "")
 
     @property
     def texts(self) -> list[str]:

@@ -7,8 +7,10 @@ import os
 import signal
 import sys
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.clock import SystemClock
@@ -22,7 +24,20 @@ RESIDENTS = range(3001, 3061)  # 60 people who each send /start
 NOTIFIED = range(5001, 5041)  # 40 people with a notification waiting in the outbox
 
 
-async def start_bot(database_url: str, telegram: FakeTelegram, log: Path) -> asyncio.subprocess.Process:
+@pytest.fixture
+async def processes() -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    """Bot processes a test starts; whatever happens in the test, none outlives it."""
+    started: list[asyncio.subprocess.Process] = []
+    yield started
+    for process in started:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def start_bot(
+    database_url: str, telegram: FakeTelegram, log: Path, processes: list[asyncio.subprocess.Process]
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BUURTBOT_")}
     env.update(
         BUURTBOT_TOKEN=TEST_TOKEN,
@@ -32,9 +47,11 @@ async def start_bot(database_url: str, telegram: FakeTelegram, log: Path) -> asy
         BUURTBOT_LOG_LEVEL="DEBUG",
     )
     with log.open("ab") as stderr:
-        return await asyncio.create_subprocess_exec(
+        process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", env=env, stdout=stderr, stderr=stderr, cwd=log.parent
         )
+    processes.append(process)
+    return process
 
 
 def greeted(telegram: FakeTelegram) -> set[int]:
@@ -48,9 +65,12 @@ def notified(telegram: FakeTelegram) -> Counter[int]:
 
 
 async def test_sigkill_mid_burst_then_restart_handles_every_update_once_and_delivers_everything(
-    database_url: str, telegram: FakeTelegram, tmp_path: Path
+    database_url: str,
+    db: Database,
+    telegram: FakeTelegram,
+    tmp_path: Path,
+    processes: list[asyncio.subprocess.Process],
 ) -> None:
-    db = Database(database_url)
     now = SystemClock().now()  # the bot process runs on the real clock
     async with db.begin() as session:
         for chat_id in NOTIFIED:
@@ -59,14 +79,14 @@ async def test_sigkill_mid_burst_then_restart_handles_every_update_once_and_deli
         telegram.user_message(user_id, "/start", first_name=f"Buur{user_id}")
     log = tmp_path / "bot.log"
 
-    first = await start_bot(database_url, telegram, log)
+    first = await start_bot(database_url, telegram, log, processes)
     # The outbox sends at most ~29 per second, so after 10 notifications the burst is surely half-way.
     await telegram.wait_for(lambda: len(notified(telegram)) >= 10, timeout=60)
     first.send_signal(signal.SIGKILL)
     assert await first.wait() == -signal.SIGKILL
     assert len(notified(telegram)) < len(NOTIFIED), "the kill should land in the middle of the burst"
 
-    second = await start_bot(database_url, telegram, log)
+    second = await start_bot(database_url, telegram, log, processes)
     await telegram.wait_for(
         lambda: greeted(telegram) == set(RESIDENTS) and set(notified(telegram)) == set(NOTIFIED), timeout=90
     )
@@ -93,7 +113,6 @@ async def test_sigkill_mid_burst_then_restart_handles_every_update_once_and_deli
         updates = (await session.scalars(select(InboxUpdate))).all()
         members = (await session.scalars(select(Member.telegram_user_id))).all()
         statuses = Counter((await session.scalars(select(OutboxMessage.status))).all())
-    await db.dispose()
 
     assert len(updates) == len(RESIDENTS)
     assert {u.status for u in updates} == {"done"}

@@ -76,7 +76,7 @@ async def take_pending(
     given_up: list[int] = []
     for row in rows:
         if row.attempts >= max_attempts:
-            row.status, row.payload, row.handled_at = "failed", None, now
+            row.status, row.payload, row.chat_id, row.handled_at = "failed", None, None, now
             given_up.append(row.update_id)
             continue
         row.attempts += 1
@@ -90,8 +90,8 @@ async def mark_done(session: AsyncSession, update_ids: Collection[int], now: dat
     await session.execute(
         update(InboxUpdate)
         .where(InboxUpdate.update_id.in_(list(update_ids)))
-        # The payload holds names and texts; once handled we no longer need it.
-        .values(status="done", payload=None, handled_at=now)
+        # The payload holds names and texts, the chat id points to a person; once handled, neither is needed.
+        .values(status="done", payload=None, chat_id=None, handled_at=now)
     )
 
 

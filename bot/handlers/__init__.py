@@ -15,29 +15,62 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import chat_events, errors, fallback, language, start
+from bot.handlers import (
+    approval,
+    chat_events,
+    errors,
+    fallback,
+    language,
+    menu,
+    onboarding,
+    privacy,
+    settings,
+    text_input,
+)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Group -1 runs before everything else: it decides the language every later handler speaks.
     application.add_handler(TypeHandler(Update, language.remember_language), group=-1)
 
-    application.add_handler(CommandHandler("start", start.start))
-    application.add_handler(CommandHandler(["help", "hulp"], start.help_command))
-    application.add_handler(CommandHandler(["taal", "language"], language.ask_language))
-    application.add_handler(
-        CallbackQueryHandler(language.choose_language, pattern=f"^{language.CALLBACK_PREFIX}")
+    commands = {
+        "start": onboarding.start,
+        ("help", "hulp"): menu.help_command,
+        "menu": menu.show_menu,
+        "stop": menu.stop,
+        ("taal", "language"): language.ask_language,
+        ("instellingen", "settings"): settings.show_settings,
+        "pauze": settings.ask_pause,
+        "hervat": settings.resume,
+        "verhuizen": onboarding.move,
+        "mijngegevens": privacy.send_export,
+        "vergeetmij": privacy.ask_to_forget,
+    }
+    for names, callback in commands.items():
+        application.add_handler(CommandHandler(names, callback))
+
+    buttons = (
+        (language.CALLBACK_PATTERN, language.choose_language),
+        (onboarding.CALLBACK_PATTERN, onboarding.on_button),
+        (settings.CALLBACK_PATTERN, settings.on_button),
+        (privacy.CALLBACK_PATTERN, privacy.on_button),
+        (approval.CALLBACK_PATTERN, approval.on_button),
     )
+    for pattern, callback in buttons:
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
 
     application.add_handler(
         ChatMemberHandler(chat_events.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
     )
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_events.group_migrated))
 
-    # Last: whatever nobody above understood. Only in private chats; in a group we keep quiet.
+    private_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
+    # Typed text: a menu button, or the answer to the question we asked.
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, fallback.not_understood)
+        MessageHandler(private_message & filters.TEXT & ~filters.COMMAND, text_input.on_text)
     )
+    # Last: whatever nobody above understood. Only in private chats; in a group we keep quiet.
+    application.add_handler(MessageHandler(private_message, fallback.not_understood))
     application.add_handler(CallbackQueryHandler(fallback.old_button))
 
     application.add_error_handler(errors.on_error)

@@ -7,9 +7,17 @@ from telegram import Bot, BotCommand
 from bot.i18n import N_, SUPPORTED_LANGUAGES, translator
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", N_("Start, or start again")),
+    ("start", N_("Join your buurt, or start again")),
+    ("menu", N_("Show the buttons")),
     ("help", N_("What Buurtbot can do")),
+    ("instellingen", N_("Your name, language, buurt and pause")),
     ("taal", N_("Choose your language")),
+    ("pauze", N_("A break from messages")),
+    ("hervat", N_("Messages again after a break")),
+    ("verhuizen", N_("Move to another buurt")),
+    ("mijngegevens", N_("See what Buurtbot keeps about you")),
+    ("vergeetmij", N_("Delete everything about you")),
+    ("stop", N_("Stop what you are doing")),
 )
 
 

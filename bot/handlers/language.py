@@ -9,6 +9,7 @@ from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, negotiate
 from bot.services import members
 
 CALLBACK_PREFIX = "taal:"
+CALLBACK_PATTERN = r"^taal:"
 
 
 async def remember_language(update: Update, context: BotContext) -> None:

@@ -61,7 +61,7 @@ async def test_a_handled_update_loses_its_personal_data(db: Database, clock: Fak
     async with db.begin() as session:
         row = await session.get(InboxUpdate, 1)
         assert row is not None
-        assert (row.status, row.payload) == ("done", None)
+        assert (row.status, row.payload, row.chat_id) == ("done", None, None)
 
 
 async def test_an_update_that_keeps_crashing_the_bot_is_set_aside(db: Database, clock: FakeClock) -> None:

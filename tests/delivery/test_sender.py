@@ -166,11 +166,13 @@ async def test_a_message_that_keeps_failing_is_given_up_after_the_last_try(
 async def test_a_permanent_400_is_recorded_as_failed_without_retrying(
     sending: Outbox, telegram: FakeTelegram
 ) -> None:
-    await sending.queue([1], "<b>niet afgesloten")
-    async with sending.db.begin() as session:  # this one as HTML, which Telegram cannot parse
-        row = await session.scalar(select(OutboxMessage))
-        assert row is not None
-        row.payload = {**row.payload, "parse_mode": "HTML"}
+    async with sending.db.begin() as session:  # HTML that Telegram cannot parse
+        await outbox.enqueue(
+            session,
+            chat_id=1,
+            now=sending.clock.now(),
+            payload={"text": "<b>niet afgesloten", "parse_mode": "HTML"},
+        )
     sending.sender.wake()
     await sending.settle({"failed": 1})
     assert len(telegram.calls("sendMessage", ok=None)) == 1

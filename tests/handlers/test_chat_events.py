@@ -49,7 +49,7 @@ async def test_someone_who_blocks_the_bot_gets_no_notifications_until_they_write
         assert row.status == "unreachable"
 
     telegram.chat_member_update(anna.user_id, anna.user_id, old_status="kicked", new_status="member")
-    assert "Fijn dat je er weer bent" in await anna.sends("/start")
+    assert "Hallo Anna" in await anna.sends("/start")
     assert not await blocked()
 
 

@@ -24,7 +24,7 @@ async def test_start_greets_in_dutch_and_registers(people: People, buurtbot: Run
     anna = people("Anna", language_code="nl")
     answer = await anna.sends("/start")
     assert "Hallo Anna!" in answer
-    assert "/help" in answer
+    assert "Wat is je postcode?" in answer
     assert await member_languages(buurtbot) == {anna.user_id: "nl"}
 
 
@@ -41,12 +41,10 @@ async def test_a_language_we_do_not_have_falls_back_to_dutch(people: People) -> 
     assert "Hallo Hans!" in await hans.sends("/start")
 
 
-async def test_a_second_start_welcomes_back_without_registering_again(
-    people: People, buurtbot: Runtime
-) -> None:
+async def test_a_second_start_asks_again_without_registering_twice(people: People, buurtbot: Runtime) -> None:
     anna = people("Anna")
     await anna.sends("/start")
-    assert "Fijn dat je er weer bent, Anna!" in await anna.sends("/start")
+    assert "Wat is je postcode?" in await anna.sends("/start")
     assert len(await member_languages(buurtbot)) == 1
 
 
@@ -101,15 +99,6 @@ async def test_texts_and_unknown_commands_get_a_pointer_to_help(people: People, 
     assert "Sorry, dat begreep ik niet" in await people("Anna").sends(text)
 
 
-async def test_in_a_group_start_points_to_a_private_chat(telegram: FakeTelegram) -> None:
-    telegram.user_message(2001, "/start", chat_id=-500, chat_type="group")
-    await telegram.wait_for(lambda: bool(telegram.calls("sendMessage", chat_id=-500)))
-    reply = telegram.last_message(-500)
-    assert "privégesprek" in reply["text"]
-    button = reply["reply_markup"]["inline_keyboard"][0][0]
-    assert button["url"].startswith(f"https://t.me/{telegram.bot_username}?start=")
-
-
 async def test_in_a_group_ordinary_chatter_is_left_alone(telegram: FakeTelegram, people: People) -> None:
     telegram.user_message(2001, "Wie komt er morgen koffie drinken?", chat_id=-500, chat_type="group")
     anna = people("Anna")
@@ -135,11 +124,20 @@ async def test_a_failing_handler_gets_a_kind_apology_and_the_bot_keeps_running(
 
 async def test_commands_are_published_in_every_language(telegram: FakeTelegram) -> None:
     published = {
-        call.params.get("language_code"): [c["description"] for c in call.params["commands"]]
+        call.params.get("language_code"): {c["command"]: c["description"] for c in call.params["commands"]}
         for call in telegram.calls("setMyCommands")
     }
-    assert published["nl"][2] == "Kies je taal"
-    assert published["en"][2] == "Choose your language"
+    assert published["nl"]["taal"] == "Kies je taal"
+    assert published["en"]["taal"] == "Choose your language"
+    assert set(published["nl"]) >= {
+        "start",
+        "help",
+        "menu",
+        "instellingen",
+        "mijngegevens",
+        "vergeetmij",
+        "stop",
+    }
     assert published[None] == published["nl"]
 
 
@@ -152,4 +150,4 @@ async def test_one_persons_messages_are_answered_in_order(telegram: FakeTelegram
     assert texts[0].startswith("Dit kan ik nu")
     assert texts[1].startswith("Welke taal")
     assert texts[2].startswith("Hallo Anna")
-    assert texts[3].startswith("Sorry, dat begreep ik niet")
+    assert texts[3].startswith("Ik ken die postcode niet")  # the answer to /start's question

@@ -1,0 +1,57 @@
+"""The main menu, /help and /stop."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.handlers import keyboards
+from bot.handlers.context import BotContext
+from bot.services import conversations, membership
+
+
+async def show_menu(update: Update, context: BotContext) -> None:
+    """/menu: the keyboard with the big buttons comes back."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    async with context.db.begin() as session:
+        member = await membership.find(session, user.id)
+    if member is None or member.membership == membership.NONE:
+        await message.reply_text(context.t("First choose your buurt: send /start."))
+        return
+    await message.reply_text(context.t("Here is your menu."), reply_markup=keyboards.menu_keyboard(context.t))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    if update.effective_message is None:
+        return
+    await update.effective_message.reply_text(
+        context.t(
+            "This is what I can do now:\n"
+            "/start – join your buurt\n"
+            "/menu – show the buttons\n"
+            "/instellingen – your name, language, buurt, pause\n"
+            "/pauze – a break from messages; /hervat – messages again\n"
+            "/taal – choose your language\n"
+            "/verhuizen – move to another buurt\n"
+            "/mijngegevens – see what Buurtbot keeps about you\n"
+            "/vergeetmij – delete everything about you\n"
+            "/stop – stop what you are doing\n\n"
+            "Soon you can also ask a neighbour for help, and offer help yourself."
+        )
+    )
+
+
+async def stop(update: Update, context: BotContext) -> None:
+    """/stop: leave whatever question is open."""
+    if update.effective_message is None or update.effective_user is None:
+        return
+    async with context.unit_of_work() as session:
+        stopped = await conversations.end(session, update.effective_user.id)
+    text = (
+        context.t("Okay, I stopped. Send /menu for the menu.")
+        if stopped
+        else context.t("There was nothing to stop. Send /menu for the menu.")
+    )
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)

@@ -1,0 +1,65 @@
+"""Where someone is in a multi-step conversation. Kept in the database: a restart loses nothing.
+
+A conversation left alone for a day is forgotten, so that an old half-finished question never
+surprises someone weeks later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Conversation
+
+FORGET_AFTER = timedelta(days=1)
+
+
+@dataclass
+class State:
+    flow: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+async def current(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> State | None:
+    row = await session.get(Conversation, telegram_user_id)
+    if row is None:
+        return None
+    if now - row.updated_at > FORGET_AFTER:
+        await session.delete(row)
+        return None
+    return State(row.flow, row.step, dict(row.data))
+
+
+async def go_to(session: AsyncSession, telegram_user_id: int, state: State, *, now: datetime) -> None:
+    """Start a conversation, or move an ongoing one to its next step."""
+    row = await session.get(Conversation, telegram_user_id)
+    if row is None:
+        session.add(
+            Conversation(
+                telegram_user_id=telegram_user_id,
+                flow=state.flow,
+                step=state.step,
+                data=state.data,
+                updated_at=now,
+            )
+        )
+        return
+    row.flow, row.step, row.data, row.updated_at = state.flow, state.step, dict(state.data), now
+
+
+async def end(session: AsyncSession, telegram_user_id: int) -> bool:
+    """Forget the ongoing conversation; True when there was one."""
+    result = await session.execute(
+        delete(Conversation).where(Conversation.telegram_user_id == telegram_user_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def forget_stale(session: AsyncSession, *, now: datetime) -> int:
+    result = await session.execute(delete(Conversation).where(Conversation.updated_at < now - FORGET_AFTER))
+    return int(getattr(result, "rowcount", 0) or 0)
