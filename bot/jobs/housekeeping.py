@@ -1,4 +1,4 @@
-"""Old inbox and outbox rows hold names and texts we no longer need: delete them."""
+"""Old inbox and outbox rows, and conversations left halfway, hold personal data we no longer need."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.delivery import inbox, outbox
 from bot.handlers.context import BotContext
+from bot.services import conversations
 
 log = logging.getLogger(__name__)
 
@@ -19,5 +20,11 @@ async def forget_old_traffic(context: BotContext) -> None:
     async with context.db.begin() as session:
         updates = await inbox.purge_handled(session, before=now - KEEP_HANDLED_UPDATES)
         messages = await outbox.purge_finished(session, before=now - KEEP_FINISHED_MESSAGES)
-    if updates or messages:
-        log.info("forgot %d handled updates and %d finished messages", updates, messages)
+        stale = await conversations.forget_stale(session, now=now)
+    if updates or messages or stale:
+        log.info(
+            "forgot %d handled updates, %d finished messages, %d conversations left halfway",
+            updates,
+            messages,
+            stale,
+        )
