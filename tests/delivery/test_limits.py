@@ -1,0 +1,43 @@
+"""The pacing rules themselves, with times chosen by the test."""
+
+from __future__ import annotations
+
+import itertools
+
+from bot.delivery.limits import RateLimits
+
+
+def send_all(limits: RateLimits, chats: list[int], *, lateness: float) -> list[float]:
+    """Send as soon as allowed, but every wake-up comes `lateness` seconds late (as real sleeps do)."""
+    now, sent = 0.0, []
+    for chat in chats:
+        now = max(now, limits.overall_ready_at(), limits.chat_ready_at(chat)) + lateness
+        limits.record(chat, now)
+        sent.append(now)
+    return sent
+
+
+def test_late_wake_ups_do_not_slow_the_overall_rate_down() -> None:
+    sent = send_all(RateLimits(), list(range(1, 291)), lateness=0.002)
+    assert 290 / (sent[-1] - sent[0]) > 28.5
+
+
+def test_never_more_than_thirty_in_any_second() -> None:
+    sent = send_all(RateLimits(), list(range(1, 601)), lateness=0.002)
+    assert max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent) <= 30
+
+
+def test_one_chat_waits_a_second_between_messages() -> None:
+    sent = send_all(RateLimits(), [7, 7, 7], lateness=0.0)
+    assert [round(b - a, 6) for a, b in itertools.pairwise(sent)] == [1.0, 1.0]
+
+
+def test_a_group_gets_twenty_per_minute() -> None:
+    sent = send_all(RateLimits(), [-100] * 21, lateness=0.0)
+    assert sent[20] - sent[0] >= 60.0
+
+
+def test_a_429_pauses_everything() -> None:
+    limits = RateLimits()
+    limits.pause_all(until=30.0)
+    assert limits.overall_ready_at() == 30.0
