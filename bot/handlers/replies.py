@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 
 async def answer(
@@ -16,7 +17,12 @@ async def answer(
             # A reply keyboard cannot be put on an edited message: close the old question, send anew.
             await query.edit_message_reply_markup(None)
         else:
-            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            try:
+                await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            except BadRequest as error:
+                # The same button tapped twice: the message already says this.
+                if "not modified" not in error.message.lower():
+                    raise
             return
     if update.effective_chat is not None:
         await update.get_bot().send_message(

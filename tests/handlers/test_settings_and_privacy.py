@@ -173,3 +173,15 @@ async def test_the_settings_in_english(buurtbot: Runtime, people: People) -> Non
     john = await joined(buurtbot, people, "John", "en")
     assert "What do you want to change?" in await john.sends("⚙️ Settings")
     assert "How long" in await john.taps("Pause")
+
+
+async def test_tapping_the_same_button_twice_is_harmless(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    anna = await joined(buurtbot, people)
+    await anna.sends("/instellingen")
+    await anna.taps("Taal")
+    settings_message = telegram.last_message(anna.user_id)
+    telegram.callback(anna.user_id, "set:taal", message=settings_message)
+    await anna.sends("/help")  # handled after the second tap: one chat's updates go in order
+    assert not any("Sorry" in text for text in anna.texts)
