@@ -138,9 +138,11 @@ class Sender:
             asyncio.ensure_future(self._wake.wait()),
             asyncio.ensure_future(self._clock.sleep(seconds)),
         ]
-        _, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        for waiter in pending:
-            waiter.cancel()
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:  # also when we are cancelled while waiting (every shutdown)
+            for waiter in waiters:
+                waiter.cancel()
 
     async def _refill(self) -> None:
         async with self._db.begin() as session:
@@ -159,11 +161,11 @@ class Sender:
                 asyncio.ensure_future(self._clock.sleep((next_at - self._clock.now()).total_seconds()))
             )
         # The wall-clock timeout also notices rows added by another process (the command line).
-        _, pending = await asyncio.wait(
-            waiters, timeout=self._settings.idle_poll, return_when=asyncio.FIRST_COMPLETED
-        )
-        for waiter in pending:
-            waiter.cancel()
+        try:
+            await asyncio.wait(waiters, timeout=self._settings.idle_poll, return_when=asyncio.FIRST_COMPLETED)
+        finally:  # also when we are cancelled while waiting (every shutdown)
+            for waiter in waiters:
+                waiter.cancel()
 
     async def _deliver(self, message: Outgoing) -> None:
         try:
