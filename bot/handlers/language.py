@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
+from bot.handlers import keyboards
 from bot.handlers.context import BotContext
-from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, negotiate
+from bot.i18n import SUPPORTED_LANGUAGES, negotiate
 from bot.services import members
 
 CALLBACK_PREFIX = "taal:"
@@ -25,12 +26,7 @@ async def remember_language(update: Update, context: BotContext) -> None:
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=CALLBACK_PREFIX + code)]
-            for code in SUPPORTED_LANGUAGES
-        ]
-    )
+    return keyboards.languages(CALLBACK_PREFIX)
 
 
 async def ask_language(update: Update, context: BotContext) -> None:
