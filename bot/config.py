@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # How long one getUpdates call waits for news; Telegram allows up to 50 seconds.
     polling_timeout: int = Field(default=30, ge=0, le=50)
+    # How many daytime hours (08:00-21:00) helpers get to answer a request before the next ones are asked.
+    match_round_hours: float = Field(default=4, gt=0, le=48)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

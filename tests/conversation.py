@@ -6,6 +6,16 @@ from typing import Any
 
 from tests.fakes.telegram_server import FakeTelegram
 
+DUTCH_MENU = [
+    ["🙋 Ik zoek hulp", "🤝 Ik wil helpen"],
+    ["📋 Hulpvragen in de buurt", "📂 Mijn hulpvragen"],
+    ["⚙️ Instellingen", "❓ Hulp"],
+]
+ENGLISH_MENU = [
+    ["🙋 I need help", "🤝 I want to help"],
+    ["📋 Requests in the buurt", "📂 My requests"],
+    ["⚙️ Settings", "❓ Help"],
+]
 ANSWERING_METHODS = ("sendMessage", "editMessageText", "sendDocument", "sendPhoto")
 
 

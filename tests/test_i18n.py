@@ -51,7 +51,9 @@ def test_the_code_has_texts_to_translate() -> None:
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_every_text_is_translated_without_fuzzy_or_empty_entries(language: str) -> None:
     entries = {m.id: m for m in catalog(language) if m.id}
-    missing = sorted(texts_in_the_code() - set(entries))
+    # A plural entry is known by its singular and its plural text, as the extractor reports them.
+    known = {text for key in entries for text in (key if isinstance(key, tuple) else (key,))}
+    missing = sorted(texts_in_the_code() - known)
     fuzzy = sorted(str(m.id) for m in entries.values() if m.fuzzy)
     empty = sorted(
         str(m.id)

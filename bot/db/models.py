@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text
@@ -47,6 +47,8 @@ class Member(Base):
     # A break from messages: since when, and until when (None while paused: until they resume).
     paused_since: Mapped[datetime | None]
     paused_until: Mapped[datetime | None]
+    # When we once asked, after their first request, whether they can help a neighbour too.
+    offer_nudged_at: Mapped[datetime | None]
 
 
 class TelegramChat(Base):
@@ -199,3 +201,138 @@ class Conversation(Base):
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class HelpRequest(Base):
+    """A neighbour asking for a small piece of help, from posting until done, withdrawn or expired.
+
+    status: "open" (looking for a helper), "offered" (a helper said yes; the requester decides),
+    "matched" (introduced: they talk through the bot), "done", "withdrawn" or "expired".
+    """
+
+    __tablename__ = "help_requests"
+    __table_args__ = (
+        # The paged list of a buurt's open requests, newest first.
+        Index("ix_help_requests_buurt_id_status_id", "buurt_id", "status", "id"),
+        # A member's own requests (the limit of 5 open, the hourly limit, /mijnvragen).
+        Index("ix_help_requests_requester_id_created_at", "requester_id", "created_at"),
+        # The scheduled sweep: which open requests wait for their next round.
+        Index("ix_help_requests_status_round_deadline", "status", "round_deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="CASCADE"))
+    # Set when a coordinator posted it for a resident without Telegram: the first name helpers see.
+    on_behalf_of: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(String(500))
+    voice_file_id: Mapped[str | None] = mapped_column(String(200))
+    voice_seconds: Mapped[int | None]
+    # "vandaag", "morgen", "week", "datum" or "maakt_niet_uit"; `wanted_on` is the day it points at.
+    when: Mapped[str] = mapped_column(String(16))
+    wanted_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    helper_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="SET NULL"))
+    round: Mapped[int] = mapped_column(default=0)
+    # When the current round of asking helpers has had its time (None: nobody is waited for).
+    round_deadline: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    matched_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
+    expiry_warned_at: Mapped[datetime | None]
+    follow_up_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A thank-you from the requester; shown anonymously in the digest only when `thanks_public`.
+    thanks: Mapped[str | None] = mapped_column(String(300))
+    thanks_public: Mapped[bool] = mapped_column(default=False)
+
+
+class HelperOffer(Base):
+    """What a member offers to help with, when, and how often they want to be asked at most."""
+
+    __tablename__ = "helper_offers"
+
+    member_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # Bit 0 is Monday ... bit 6 Sunday.
+    days: Mapped[int] = mapped_column(default=0b1111111)
+    # Bit 0 morning, bit 1 afternoon, bit 2 evening.
+    day_parts: Mapped[int] = mapped_column(default=0b111)
+    max_per_week: Mapped[int] = mapped_column(default=2)
+    # Local time, minutes after midnight; equal start and end means no quiet hours.
+    quiet_start: Mapped[int] = mapped_column(default=21 * 60)
+    quiet_end: Mapped[int] = mapped_column(default=9 * 60)
+    paused: Mapped[bool] = mapped_column(default=False)
+    last_asked_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class HelperCategory(Base):
+    """One kind of help a helper offers, with their buurt, so that matching reads one small index."""
+
+    __tablename__ = "helper_categories"
+    __table_args__ = (Index("ix_helper_categories_buurt_id_category", "buurt_id", "category"),)
+
+    member_id: Mapped[int] = mapped_column(
+        BigIntId,
+        ForeignKey("helper_offers.member_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"))
+
+
+class HelpInvitation(Base):
+    """A helper asked about a request: when, in which round, and what they answered."""
+
+    __tablename__ = "help_invitations"
+    __table_args__ = (Index("ix_help_invitations_helper_id_asked_at", "helper_id", "asked_at"),)
+
+    request_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    helper_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    round: Mapped[int]
+    asked_at: Mapped[datetime]
+    # "asked", "accepted", "declined", "refused" (the requester preferred someone else), "left", "taken".
+    answer: Mapped[str] = mapped_column(String(16), default="asked")
+
+
+class RelayedMessage(Base):
+    """A message passed between requester and helper: who sent it, and where the original is.
+
+    The content itself is not stored; a report copies the original from the sender's chat.
+    """
+
+    __tablename__ = "relayed_messages"
+    __table_args__ = (Index("ix_relayed_messages_sender_id_created_at", "sender_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("help_requests.id", ondelete="CASCADE"), index=True
+    )
+    sender_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="CASCADE"))
+    source_message_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class Report(Base):
+    """A relayed message reported to the buurt's coordinators."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"), index=True)
+    relayed_message_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("relayed_messages.id", ondelete="SET NULL")
+    )
+    reporter_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="SET NULL"))
+    reported_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]

@@ -42,8 +42,9 @@ async def enqueue(
     payload: dict[str, Any],
     priority: Priority = Priority.NOTIFICATION,
     dedupe_key: str | None = None,
+    not_before: datetime | None = None,
 ) -> bool:
-    """Queue one Bot API call (`payload` holds its parameters except chat_id).
+    """Queue one Bot API call (`payload` holds its parameters except chat_id), sent from `not_before` on.
 
     Returns False when a message with the same `dedupe_key` was queued before (nothing is added).
     A chat that blocked the bot gets nothing: the row is kept as 'unreachable' so that counts add up.
@@ -57,7 +58,7 @@ async def enqueue(
         "priority": int(priority),
         "status": status,
         "attempts": 0,
-        "next_attempt_at": now,
+        "next_attempt_at": max(now, not_before) if not_before is not None else now,
         "created_at": now,
         "dedupe_key": dedupe_key,
     }
@@ -65,6 +66,28 @@ async def enqueue(
         session.add(OutboxMessage(**row))
         return True
     return await insert_ignoring_duplicates(session, OutboxMessage, [row]) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    chat_id: int
+    message_id: int
+    method: str
+
+
+async def recall(session: AsyncSession, dedupe_key: str) -> Delivered | None:
+    """Take back a queued message: one not sent yet never will be; for one sent, where it is (to edit it)."""
+    row = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key).with_for_update()
+    )
+    if row is None:
+        return None
+    if row.status == "pending":
+        row.status = "recalled"
+        return None
+    if row.status == "sent" and row.sent_message_id is not None:
+        return Delivered(row.chat_id, row.sent_message_id, row.method)
+    return None
 
 
 async def due(

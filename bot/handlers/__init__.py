@@ -17,11 +17,14 @@ from telegram.ext import (
 
 from bot.handlers import (
     approval,
+    asking,
     chat_events,
     errors,
     fallback,
+    helping,
     language,
     menu,
+    offering,
     onboarding,
     privacy,
     settings,
@@ -45,6 +48,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "verhuizen": onboarding.move,
         "mijngegevens": privacy.send_export,
         "vergeetmij": privacy.ask_to_forget,
+        "vraag": asking.begin,
+        "aanbod": offering.show_offer,
+        "hulpvragen": helping.show_list,
+        "mijnvragen": helping.show_mine,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -55,6 +62,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (settings.CALLBACK_PATTERN, settings.on_button),
         (privacy.CALLBACK_PATTERN, privacy.on_button),
         (approval.CALLBACK_PATTERN, approval.on_button),
+        (asking.CALLBACK_PATTERN, asking.on_button),
+        (offering.CALLBACK_PATTERN, offering.on_button),
+        (helping.CALLBACK_PATTERN, helping.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
@@ -68,6 +78,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Typed text: a menu button, or the answer to the question we asked.
     application.add_handler(
         MessageHandler(private_message & filters.TEXT & ~filters.COMMAND, text_input.on_text)
+    )
+    # A voice message, photo or location: a spoken request, or a message for one's helper or requester.
+    application.add_handler(
+        MessageHandler(private_message & ~filters.TEXT & ~filters.COMMAND, text_input.on_media)
     )
     # Last: whatever nobody above understood. Only in private chats; in a group we keep quiet.
     application.add_handler(MessageHandler(private_message, fallback.not_understood))

@@ -31,14 +31,17 @@ async def help_command(update: Update, context: BotContext) -> None:
             "This is what I can do now:\n"
             "/start – join your buurt\n"
             "/menu – show the buttons\n"
+            "/vraag – ask your neighbours for help\n"
+            "/aanbod – offer help to your neighbours\n"
+            "/hulpvragen – open requests in your buurt\n"
+            "/mijnvragen – your own requests\n"
             "/instellingen – your name, language, buurt, pause\n"
             "/pauze – a break from messages; /hervat – messages again\n"
             "/taal – choose your language\n"
             "/verhuizen – move to another buurt\n"
             "/mijngegevens – see what Buurtbot keeps about you\n"
             "/vergeetmij – delete everything about you\n"
-            "/stop – stop what you are doing\n\n"
-            "Soon you can also ask a neighbour for help, and offer help yourself."
+            "/stop – stop what you are doing"
         )
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.jobs.help_requests import sweep_requests
 from bot.jobs.housekeeping import forget_old_traffic
 
 
@@ -15,4 +16,8 @@ def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     application.job_queue.run_repeating(
         forget_old_traffic, interval=timedelta(hours=1), first=timedelta(minutes=1), name="forget-old-traffic"
+    )
+    # Rounds of helpers are counted in hours; a minute late is never noticed, a minute of work is small.
+    application.job_queue.run_repeating(
+        sweep_requests, interval=timedelta(minutes=1), first=timedelta(seconds=30), name="help-requests"
     )

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Buurt, BuurtRole, Member
+from bot.db.models import Buurt, BuurtRole, HelperCategory, Member
 from bot.delivery import outbox
 from bot.delivery.payloads import text_message
 from bot.i18n import translator
@@ -93,6 +93,10 @@ async def join(
         raise UnknownBuurt(buurt_id)
     status = ACTIVE if buurt.join_policy == "open" else PENDING
     member.buurt_id, member.membership = buurt.id, status
+    # A helper who moves helps in their new buurt (matching reads the buurt from their categories).
+    await session.execute(
+        update(HelperCategory).where(HelperCategory.member_id == member.id).values(buurt_id=buurt.id)
+    )
     if status == PENDING:
         await _ask_approvers(session, member, buurt, now=now, operators=operators)
     return Joined(buurt.name, status)
@@ -102,7 +106,7 @@ async def _ask_approvers(
     session: AsyncSession, member: Member, buurt: Buurt, *, now: datetime, operators: Collection[int]
 ) -> None:
     """The coordinators who are not on a break; when none can be reached, the operators."""
-    asked = await _ask(session, member, buurt, await _coordinators(session, buurt.id), now=now)
+    asked = await _ask(session, member, buurt, await coordinators_of(session, buurt.id), now=now)
     if not asked:
         await _ask(session, member, buurt, await _operators(session, operators), now=now)
 
@@ -132,7 +136,8 @@ def join_request_key(member_id: int, approver_telegram_id: int, now: datetime) -
     return f"join-request:{member_id}:{approver_telegram_id}:{now.isoformat()}"
 
 
-async def _coordinators(session: AsyncSession, buurt_id: int) -> list[tuple[int, str]]:
+async def coordinators_of(session: AsyncSession, buurt_id: int) -> list[tuple[int, str]]:
+    """(Telegram id, language) of the buurt's coordinators."""
     rows = await session.execute(
         select(Member.telegram_user_id, Member.language)
         .join(BuurtRole, BuurtRole.member_id == Member.id)

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from bot.i18n import N_, Translator
 
+ASK = N_("🙋 I need help")
+OFFER = N_("🤝 I want to help")
+REQUESTS = N_("📋 Requests in the buurt")
+MINE = N_("📂 My requests")
 SETTINGS = N_("⚙️ Settings")
 HELP = N_("❓ Help")
+
+_ROWS = ((ASK, OFFER), (REQUESTS, MINE), (SETTINGS, HELP))
 
 
 def main_menu(t: Translator) -> list[list[str]]:
     """Rows of button labels in the member's language."""
-    return [[t(SETTINGS), t(HELP)]]
+    return [[t(key) for key in row] for row in _ROWS]
 
 
 def which_button(text: str, t: Translator) -> str | None:
     """Which menu button a typed text is (the keyboard sends its label as a message)."""
-    for key in (SETTINGS, HELP):
-        if text.strip() == t(key):
-            return key
+    for row in _ROWS:
+        for key in row:
+            if text.strip() == t(key):
+                return key
     return None

@@ -25,6 +25,7 @@ async def to_member(
     now: datetime,
     priority: Priority = Priority.NOTIFICATION,
     dedupe_key: str | None = None,
+    not_before: datetime | None = None,
 ) -> bool:
     """Queue a message for a member. A paused member gets nothing (news is not saved up for later).
 
@@ -34,5 +35,11 @@ async def to_member(
     if member is not None and is_paused(member, now):
         return False
     return await outbox.enqueue(
-        session, chat_id=telegram_user_id, now=now, payload=payload, priority=priority, dedupe_key=dedupe_key
+        session,
+        chat_id=telegram_user_id,
+        now=now,
+        payload=payload,
+        priority=priority,
+        dedupe_key=dedupe_key,
+        not_before=not_before,
     )
