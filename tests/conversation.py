@@ -16,7 +16,15 @@ ENGLISH_MENU = [
     ["📋 Requests in the buurt", "📂 My requests"],
     ["⚙️ Settings", "❓ Help"],
 ]
-ANSWERING_METHODS = ("sendMessage", "editMessageText", "sendDocument", "sendPhoto")
+ANSWERING_METHODS = (
+    "sendMessage",
+    "editMessageText",
+    "editMessageCaption",
+    "sendDocument",
+    "sendPhoto",
+    "sendVoice",
+    "copyMessage",
+)
 
 
 class Person:
@@ -44,6 +52,17 @@ class Person:
             self.user_id, text, first_name=self.first_name, language_code=self.language_code
         )
         return await self._expect_answer(before)
+
+    def writes(self, text: str) -> None:
+        """Writes `text` without waiting for an answer (a message for a neighbour gets none)."""
+        self.telegram.user_message(
+            self.user_id, text, first_name=self.first_name, language_code=self.language_code
+        )
+
+    def writes_a(self, kind: str, **fields: object) -> None:
+        self.telegram.user_sends(
+            self.user_id, kind, first_name=self.first_name, language_code=self.language_code, **fields
+        )
 
     async def sends_a(self, kind: str) -> str:
         before = len(self._answers())

@@ -45,6 +45,9 @@ async def _help(update: Update, context: BotContext, request_id: int, _: str) ->
             accepted = await matching.accept(
                 session, request_id, update.effective_user.id, now=context.deps.clock.now()
             )
+    except matching.NotThisTime:
+        await answer(update, context.t("This request is arranged in another way. Thank you for offering! 💛"))
+        return
     except matching.AlreadyTaken:
         await answer(
             update,

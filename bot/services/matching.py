@@ -42,6 +42,10 @@ class AlreadyTaken(Exception):
     """Another neighbour said yes first."""
 
 
+class NotThisTime(Exception):
+    """The requester chose someone else, or this helper left the conversation about it."""
+
+
 class RequestGone(Exception):
     """The request is closed (done, withdrawn, expired) or no longer exists."""
 
@@ -103,7 +107,7 @@ def _message(request: HelpRequest, text: str, buttons: Buttons) -> tuple[str, di
 
 
 def ask_key(request_id: int, helper_id: int) -> str:
-    return f"ask:{request_id}:{helper_id}"
+    return f"req:{request_id}:ask:{helper_id}"
 
 
 async def pick_helpers(
@@ -220,7 +224,7 @@ async def _escalate(session: AsyncSession, request: HelpRequest, *, now: datetim
             telegram_id,
             text_message(summary(t, request, name) + "\n\n" + text),
             now=now,
-            dedupe_key=f"escalated:{request.id}:{telegram_id}",
+            dedupe_key=f"req:{request.id}:escalated:{telegram_id}",
         )
     requester = await session.get(Member, request.requester_id)
     if requester is not None:
@@ -234,7 +238,7 @@ async def _escalate(session: AsyncSession, request: HelpRequest, *, now: datetim
             chat_id=requester.telegram_user_id,
             now=now,
             payload=text_message(text),
-            dedupe_key=f"taking-longer:{request.id}",
+            dedupe_key=f"req:{request.id}:taking-longer",
         )
 
 
@@ -261,6 +265,9 @@ async def accept(
     assert request is not None
     if request.status not in ("open", "offered", "matched"):
         raise RequestGone
+    invitation = await session.get(HelpInvitation, (request_id, helper.id))
+    if invitation is not None and invitation.answer in ("refused", "left"):
+        raise NotThisTime
     # One conditional UPDATE decides between two helpers tapping at the same moment: only one row changes.
     claimed = await session.execute(
         update(HelpRequest)
@@ -271,7 +278,6 @@ async def accept(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise AlreadyTaken
     await session.refresh(request)
-    invitation = await session.get(HelpInvitation, (request_id, helper.id))
     if invitation is None:  # said yes from the list of open requests, without being asked
         session.add(
             HelpInvitation(
@@ -310,7 +316,7 @@ async def accept(
         now=now,
         payload=text_message(text, buttons=buttons),
         priority=outbox.Priority.ANSWER,
-        dedupe_key=f"offered:{request_id}:{helper.id}",
+        dedupe_key=f"req:{request_id}:offered:{helper.id}",
     )
     return Accepted(await requester_first_name(session, request), request.category)
 
@@ -372,7 +378,7 @@ async def _release_others(
             now=now,
             method=method,
             payload={"message_id": delivered.message_id, field: text, "parse_mode": "HTML"},
-            dedupe_key=f"released:{request.id}:{invitation.helper_id}",
+            dedupe_key=f"req:{request.id}:released:{invitation.helper_id}",
         )
 
 
@@ -412,7 +418,7 @@ async def requester_decides(
             chat_id=helper.telegram_user_id,
             now=now,
             payload=text_message(text, buttons=buttons),
-            dedupe_key=f"introduced:{request.id}:{helper.id}",
+            dedupe_key=f"req:{request.id}:introduced:{helper.id}",
         )
         return Introduced(first(helper.display_name), request.category)
     invitation = await session.get(HelpInvitation, (request.id, helper.id))
@@ -427,7 +433,7 @@ async def requester_decides(
         chat_id=helper.telegram_user_id,
         now=now,
         payload=text_message(text),
-        dedupe_key=f"refused:{request.id}:{helper.id}",
+        dedupe_key=f"req:{request.id}:refused:{helper.id}",
     )
     await next_round(session, request, now=now, zone=zone, round_hours=round_hours)
     return None
@@ -449,9 +455,18 @@ class Closed:
 
 
 async def close(
-    session: AsyncSession, request: HelpRequest, status: str, *, now: datetime, previous: str | None = None
+    session: AsyncSession,
+    request: HelpRequest,
+    status: str,
+    *,
+    now: datetime,
+    previous: str | None = None,
+    anonymous: bool = False,
 ) -> Closed:
-    """Done, withdrawn or expired: helpers still asked are released, and the helper hears it."""
+    """Done, withdrawn or expired: helpers still asked are released, and the helper hears it.
+
+    `anonymous` (the requester asked to be forgotten): the helper is told without their name.
+    """
     was = previous or request.status
     request.status, request.closed_at, request.round_deadline = status, now, None
     await _release_others(session, request, keep=None, now=now, reason="closed")
@@ -461,7 +476,9 @@ async def close(
         if helper is not None:
             t = translator(helper.language)
             name = escape(await requester_first_name(session, request))
-            if status == "done":
+            if anonymous:
+                text = t("This request is no longer needed. Thank you for being ready to help! 💛")
+            elif status == "done":
                 text = t("{name} says the request is done. Thank you so much for helping! 💛").format(
                     name=name
                 )
@@ -474,9 +491,30 @@ async def close(
                 chat_id=helper.telegram_user_id,
                 now=now,
                 payload=text_message(text),
-                dedupe_key=f"closed:{request.id}:{helper.id}",
+                dedupe_key=f"req:{request.id}:{'gone' if anonymous else 'closed'}:{helper.id}",
             )
     return Closed(request.id, request.category, told)
+
+
+async def helper_gone(session: AsyncSession, request: HelpRequest, *, now: datetime) -> None:
+    """The helper asked to be forgotten: the request looks for someone else at the next sweep."""
+    request.status, request.helper_id, request.matched_at = "open", None, None
+    request.round = min(request.round, ROUNDS - 1)
+    request.round_deadline = now
+    requester = await session.get(Member, request.requester_id)
+    if requester is None:
+        return
+    t = translator(requester.language)
+    text = t(
+        "Your helper can no longer help with your request ({category}). I am looking for someone else."
+    ).format(category=escape(help_terms.category_label(t, request.category)))
+    await outbox.enqueue(
+        session,
+        chat_id=requester.telegram_user_id,
+        now=now,
+        payload=text_message(text),
+        dedupe_key=f"req:{request.id}:helper-gone:{now.isoformat()}",
+    )
 
 
 async def pass_on_thanks(session: AsyncSession, request: HelpRequest, *, now: datetime) -> None:
@@ -494,5 +532,5 @@ async def pass_on_thanks(session: AsyncSession, request: HelpRequest, *, now: da
         chat_id=helper.telegram_user_id,
         now=now,
         payload=text_message(text),
-        dedupe_key=f"thanks:{request.id}",
+        dedupe_key=f"req:{request.id}:thanks",
     )

@@ -147,13 +147,13 @@ async def choose(session: AsyncSession, telegram_user_id: int, choice: str, *, n
         return await _go(session, telegram_user_id, "quiet", draft, now)
     if step == "quiet" and kind == "quiet" and value in QUIET_HOURS:
         draft.quiet = value
-        await _save(session, telegram_user_id, draft, now)
+        await save(session, telegram_user_id, draft, now)
         await conversations.end(session, telegram_user_id)
         return Step("saved", draft)
     return Step("stale")
 
 
-async def _save(session: AsyncSession, telegram_user_id: int, draft: Draft, now: datetime) -> None:
+async def save(session: AsyncSession, telegram_user_id: int, draft: Draft, now: datetime) -> None:
     member = await _active_member(session, telegram_user_id)
     assert member.buurt_id is not None
     start, end = QUIET_HOURS[draft.quiet]

@@ -126,7 +126,7 @@ async def consent_given(session: AsyncSession, ctx: Context, *, yes: bool) -> St
         return Step(EXPIRED)
     if not yes:
         # Without consent we keep nothing beyond this answer.
-        await privacy.forget(session, ctx.telegram_user_id)
+        await privacy.forget(session, ctx.telegram_user_id, now=ctx.now)
         return Step(NO_CONSENT)
     await membership.give_consent(session, ctx.telegram_user_id, now=ctx.now)
     state.step = "name"
@@ -209,6 +209,6 @@ async def _forget_if_stranger(session: AsyncSession, ctx: Context) -> None:
     """Someone whose buurt is not on Buurtbot yet: store nothing about them (a member keeps their data)."""
     member = await membership.member_of(session, ctx.telegram_user_id)
     if member.consent_at is None:
-        await privacy.forget(session, ctx.telegram_user_id)
+        await privacy.forget(session, ctx.telegram_user_id, now=ctx.now)
     else:
         await conversations.end(session, ctx.telegram_user_id)

@@ -5,10 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Buurt, BuurtRole, Conversation, InboxUpdate, Member, OutboxMessage, TelegramChat
+from bot.db.models import (
+    Buurt,
+    BuurtRole,
+    Conversation,
+    HelperCategory,
+    HelperOffer,
+    HelpRequest,
+    InboxUpdate,
+    Member,
+    OutboxMessage,
+    RelayedMessage,
+    TelegramChat,
+)
+from bot.services import matching
 from bot.services.membership import UnknownMember
 
 
@@ -36,6 +49,18 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
         )
     ).all()
     chat = await session.get(TelegramChat, telegram_user_id)
+    help_requests = (
+        await session.scalars(
+            select(HelpRequest).where(HelpRequest.requester_id == member.id).order_by(HelpRequest.id)
+        )
+    ).all()
+    offer = await session.get(HelperOffer, member.id)
+    categories = (
+        await session.scalars(select(HelperCategory.category).where(HelperCategory.member_id == member.id))
+    ).all()
+    relayed = await session.scalar(
+        select(func.count()).select_from(RelayedMessage).where(RelayedMessage.sender_id == member.id)
+    )
     return {
         "exported_at": _when(now),
         "profile": {
@@ -60,6 +85,33 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
         }
         if conversation
         else None,
+        "help_requests": [
+            {
+                "posted_at": _when(r.created_at),
+                "kind": r.category,
+                "text": r.text,
+                "voice_message": r.voice_file_id is not None,
+                "when": r.when,
+                "day": r.wanted_on.isoformat() if r.wanted_on else None,
+                "status": r.status,
+                "closed_at": _when(r.closed_at),
+                "thank_you_note": r.thanks,
+                "thank_you_in_weekly_news": r.thanks_public,
+            }
+            for r in help_requests
+        ],
+        "help_offer": {
+            "kinds": sorted(categories),
+            "days_mask_monday_first": offer.days,
+            "day_parts_mask_morning_afternoon_evening": offer.day_parts,
+            "max_per_week": offer.max_per_week,
+            "quiet_hours_minutes": [offer.quiet_start, offer.quiet_end],
+            "paused": offer.paused,
+            "last_asked_at": _when(offer.last_asked_at),
+        }
+        if offer
+        else None,
+        "messages_you_sent_through_buurtbot": int(relayed or 0),
         "messages_sent_to_you": [
             {"queued_at": _when(m.created_at), "status": m.status, "text": m.payload.get("text")}
             for m in messages
@@ -67,7 +119,7 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
     }
 
 
-async def forget(session: AsyncSession, telegram_user_id: int) -> bool:
+async def forget(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> bool:
     """Delete the member and every trace that points to them. False when there was nothing to delete."""
     member = await session.scalar(select(Member).where(Member.telegram_user_id == telegram_user_id))
     await session.execute(delete(Conversation).where(Conversation.telegram_user_id == telegram_user_id))
@@ -86,5 +138,38 @@ async def forget(session: AsyncSession, telegram_user_id: int) -> bool:
             OutboxMessage.status == "pending",
         )
     )
+    await _forget_help(session, member, now=now)
     await session.delete(member)
     return True
+
+
+async def _forget_help(session: AsyncSession, member: Member, *, now: datetime) -> None:
+    """Their requests close (helpers hear it without a name); a request they helped with looks for
+    someone else; then every queued or sent message that carries their name or words is deleted."""
+    own = (await session.scalars(select(HelpRequest).where(HelpRequest.requester_id == member.id))).all()
+    for request in own:
+        if request.status in ("open", "offered", "matched"):
+            await matching.close(session, request, "withdrawn", now=now, anonymous=True)
+    helped = (
+        await session.scalars(
+            select(HelpRequest).where(
+                HelpRequest.helper_id == member.id, HelpRequest.status.in_(("offered", "matched"))
+            )
+        )
+    ).all()
+    for request in helped:
+        await matching.helper_gone(session, request, now=now)
+    relayed = (
+        await session.scalars(select(RelayedMessage.id).where(RelayedMessage.sender_id == member.id))
+    ).all()
+    key = OutboxMessage.dedupe_key
+    about_them: list[ColumnElement[bool]] = [
+        # Kept: the nameless notes to helpers that a request is no longer needed.
+        and_(key.like(f"req:{r.id}:%"), ~key.like(f"req:{r.id}:released:%"), ~key.like(f"req:{r.id}:gone:%"))
+        for r in own
+    ]
+    about_them += [key.like(f"req:%:{kind}:{member.id}") for kind in ("offered", "left", "contact")]
+    about_them += [key.like(f"req:%:relay:{relayed_id}") for relayed_id in relayed]
+    about_them += [key.like(f"req:%:report%:{relayed_id}:%") for relayed_id in relayed]
+    if about_them:
+        await session.execute(delete(OutboxMessage).where(or_(*about_them)))

@@ -170,7 +170,7 @@ async def relay(
         method=method,
         payload=payload,
         priority=outbox.Priority.ANSWER,
-        dedupe_key=f"relay:{relayed.id}",
+        dedupe_key=f"req:{request_id}:relay:{relayed.id}",
     )
     return Talk(request_id, _name_of(sides.other, sides.request), sides.request.category)
 
@@ -247,7 +247,7 @@ async def report(
             chat_id=telegram_id,
             now=now,
             payload=text_message(text),
-            dedupe_key=f"report:{relayed_id}:{telegram_id}",
+            dedupe_key=f"req:{request.id}:report:{relayed_id}:{telegram_id}",
         )
         await outbox.enqueue(
             session,
@@ -255,7 +255,7 @@ async def report(
             now=now,
             method="copyMessage",
             payload={"from_chat_id": sender.telegram_user_id, "message_id": relayed.source_message_id},
-            dedupe_key=f"report-copy:{relayed_id}:{telegram_id}",
+            dedupe_key=f"req:{request.id}:report-copy:{relayed_id}:{telegram_id}",
         )
     return True
 
@@ -279,7 +279,7 @@ async def share_contact(
         chat_id=sides.other.telegram_user_id,
         now=now,
         payload=text_message(text),
-        dedupe_key=f"contact:{request_id}:{sides.me.id}",
+        dedupe_key=f"req:{request_id}:contact:{sides.me.id}",
     )
     return _name_of(sides.other, sides.request)
 
@@ -320,7 +320,7 @@ async def leave(
         chat_id=sides.other.telegram_user_id,
         now=now,
         payload=text_message(text),
-        dedupe_key=f"left:{request_id}:{helper_id}",
+        dedupe_key=f"req:{request_id}:left:{helper_id}",
     )
     request.round = min(request.round, matching.ROUNDS - 1)
     await matching.next_round(session, request, now=now, zone=zone, round_hours=round_hours)

@@ -108,7 +108,7 @@ async def _warn(session: AsyncSession, request: HelpRequest, *, now: datetime) -
         chat_id=requester.telegram_user_id,
         now=now,
         payload=text_message(text, buttons=buttons),
-        dedupe_key=f"expiry-warning:{request.id}:{request.expires_at.isoformat()}",
+        dedupe_key=f"req:{request.id}:expiry-warning:{request.expires_at.isoformat()}",
     )
 
 
@@ -125,7 +125,7 @@ async def _expire(session: AsyncSession, request: HelpRequest, *, was: str, now:
         chat_id=requester.telegram_user_id,
         now=now,
         payload=text_message(text),
-        dedupe_key=f"expired:{request.id}",
+        dedupe_key=f"req:{request.id}:expired",
     )
 
 
@@ -147,7 +147,7 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
         chat_id=requester.telegram_user_id,
         now=now,
         payload=text_message(text, buttons=buttons),
-        dedupe_key=f"follow-up:{request.id}:requester",
+        dedupe_key=f"req:{request.id}:follow-up:requester",
     )
     if request.status != "matched" or request.helper_id is None:
         return
@@ -163,5 +163,5 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
         chat_id=helper.telegram_user_id,
         now=now,
         payload=text_message(text, buttons=buttons),
-        dedupe_key=f"follow-up:{request.id}:helper",
+        dedupe_key=f"req:{request.id}:follow-up:helper",
     )

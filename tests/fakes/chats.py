@@ -86,6 +86,9 @@ class ChatStore:
         # last_bot_message keeps a deleted message: tests ask what the bot last said, not what is left.
         return self.messages.pop((chat_id, message_id), None) is not None
 
+    def messages_in(self, chat_id: int) -> list[dict[str, Any]]:
+        return [message for (chat, _), message in self.messages.items() if chat == chat_id]
+
     def sent_texts(self, chat_id: int) -> list[str]:
         return list(self._sent_texts.get(chat_id, ()))
 

@@ -320,6 +320,10 @@ class FakeTelegram:
         """Visible texts (markup parsed away) of sendMessage results and editMessageText edits, in order."""
         return self._store.sent_texts(chat_id)
 
+    def messages_in(self, chat_id: int) -> list[dict[str, Any]]:
+        """Every message in a chat as the person sees it (theirs and the bot's), except deleted ones."""
+        return self._store.messages_in(chat_id)
+
     def last_message(self, chat_id: int) -> dict[str, Any]:
         return self._store.last_bot_message(chat_id)
 
