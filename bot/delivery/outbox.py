@@ -75,19 +75,25 @@ class Delivered:
     method: str
 
 
-async def recall(session: AsyncSession, dedupe_key: str) -> Delivered | None:
-    """Take back a queued message: one not sent yet never will be; for one sent, where it is (to edit it)."""
-    row = await session.scalar(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key).with_for_update()
+async def recall(session: AsyncSession, dedupe_keys: Collection[str]) -> dict[str, Delivered]:
+    """Take back queued messages: those not sent yet never will be; for those sent, where they are
+    (to edit them). Rows are locked in id order, the order the sender writes its results in, so that
+    the two never wait for each other."""
+    if not dedupe_keys:
+        return {}
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.dedupe_key.in_(list(dedupe_keys)))
+        .order_by(OutboxMessage.id)
+        .with_for_update()
     )
-    if row is None:
-        return None
-    if row.status == "pending":
-        row.status = "recalled"
-        return None
-    if row.status == "sent" and row.sent_message_id is not None:
-        return Delivered(row.chat_id, row.sent_message_id, row.method)
-    return None
+    delivered: dict[str, Delivered] = {}
+    for row in rows.all():
+        if row.status == "pending":
+            row.status = "recalled"
+        elif row.status == "sent" and row.sent_message_id is not None and row.dedupe_key is not None:
+            delivered[row.dedupe_key] = Delivered(row.chat_id, row.sent_message_id, row.method)
+    return delivered
 
 
 async def due(

@@ -211,7 +211,8 @@ class Sender:
     async def _write_results(self, results: list[Result]) -> None:
         now = self._clock.now()
         async with self._db.begin() as session:
-            for r in results:
+            # In id order: a transaction that locks several outbox rows does so in the same order.
+            for r in sorted(results, key=lambda result: result.message.id):
                 m = r.message
                 if r.kind == "sent":
                     await outbox.mark_sent(session, m.id, now=now, sent_message_id=r.sent_message_id)

@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.handlers import keyboards
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer, send
+from bot.handlers.replies import answer
 from bot.i18n import Translator
 from bot.services import help_terms, requests
 from bot.services.requests import Draft, Step
@@ -195,12 +195,14 @@ async def _posted(update: Update, context: BotContext, posted: requests.Posted) 
             posted.helpers_asked,
         ).format(n=posted.helpers_asked)
     else:
-        text = t("Your request is posted! 🙌 You hear from me as soon as someone wants to help.")
-    await answer(update, text)
-    if posted.ask_to_offer:
-        rows = [[(t("🤝 I want to help"), "ab:start"), (t("Maybe later"), "ab:later")]]
-        await send(
-            update,
-            t("Is there also something you can help a neighbour with? Everyone has something to give. 💛"),
-            keyboards.buttons(rows),
+        text = t(
+            "Your request is posted! 🙌 Right now nobody in your buurt offers this kind of help. "
+            "The coordinators of your buurt know about it and will look with you. 💛"
         )
+    if not posted.ask_to_offer:
+        await answer(update, text)
+        return
+    # Once, gently, in the same message: everyone has something to give.
+    rows = [[(t("🤝 I want to help"), "ab:start"), (t("Maybe later"), "ab:later")]]
+    question = t("Is there also something you can help a neighbour with? Everyone has something to give. 💛")
+    await answer(update, f"{text}\n\n{question}", keyboards.buttons(rows))

@@ -175,7 +175,8 @@ async def next_round(
     candidates = await pick_helpers(session, request, now=now, zone=zone)
     request.round += 1
     if not candidates:
-        await _escalate(session, request, now=now)
+        # At posting (round 1) the requester reads it in the answer to 'Plaatsen'.
+        await _escalate(session, request, now=now, tell_requester=request.round > 1)
         return 0
     name = await requester_first_name(session, request)
     latest = now
@@ -209,7 +210,9 @@ async def next_round(
     return len(candidates)
 
 
-async def _escalate(session: AsyncSession, request: HelpRequest, *, now: datetime) -> None:
+async def _escalate(
+    session: AsyncSession, request: HelpRequest, *, now: datetime, tell_requester: bool = True
+) -> None:
     """Nobody said yes in time: the coordinators look with them, and the requester hears it kindly."""
     request.round_deadline = None
     if request.escalated_at is not None:
@@ -227,7 +230,7 @@ async def _escalate(session: AsyncSession, request: HelpRequest, *, now: datetim
             dedupe_key=f"req:{request.id}:escalated:{telegram_id}",
         )
     requester = await session.get(Member, request.requester_id)
-    if requester is not None:
+    if requester is not None and tell_requester:
         t = translator(requester.language)
         text = t(
             "Finding someone for your request ({category}) takes a little longer. "
@@ -358,26 +361,28 @@ async def _release_others(
         .join(Member, Member.id == HelpInvitation.helper_id)
         .where(HelpInvitation.request_id == request.id, HelpInvitation.answer == "asked")
     )
-    for invitation, language in rows.all():
-        if invitation.helper_id == keep:
-            continue
+    waiting = [(invitation, language) for invitation, language in rows.all() if invitation.helper_id != keep]
+    delivered = await outbox.recall(
+        session, [ask_key(request.id, invitation.helper_id) for invitation, _ in waiting]
+    )
+    for invitation, language in waiting:
         invitation.answer = "taken"
-        delivered = await outbox.recall(session, ask_key(request.id, invitation.helper_id))
-        if delivered is None:
+        sent = delivered.get(ask_key(request.id, invitation.helper_id))
+        if sent is None:
             continue  # not sent yet: now it never will be
         t = translator(language)
         if reason == "taken":
             text = t("Another neighbour is already helping with this. Thank you for being ready to help! 💛")
         else:
             text = t("This request is no longer needed. Thank you for being ready to help! 💛")
-        method = "editMessageCaption" if delivered.method == "sendVoice" else "editMessageText"
+        method = "editMessageCaption" if sent.method == "sendVoice" else "editMessageText"
         field = "caption" if method == "editMessageCaption" else "text"
         await outbox.enqueue(
             session,
-            chat_id=delivered.chat_id,
+            chat_id=sent.chat_id,
             now=now,
             method=method,
-            payload={"message_id": delivered.message_id, field: text, "parse_mode": "HTML"},
+            payload={"message_id": sent.message_id, field: text, "parse_mode": "HTML"},
             dedupe_key=f"req:{request.id}:released:{invitation.helper_id}",
         )
 
