@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from tests.fakes.telegram_server import FakeTelegram
 TEST_TOKEN = "123456789:AAHfakeTOKENfor-tests_only_0123456789"
 POSTGRES_URL = os.environ.get("BUURTBOT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+STOP_TIMEOUT = 30.0
 
 
 @pytest.fixture(scope="session")
@@ -103,9 +107,25 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 async def buurtbot(database_url: str, telegram: FakeTelegram, clock: FakeClock) -> AsyncIterator[Runtime]:
     """The real bot, polling the fake Bot API over HTTP, on a real database."""
-    async with Runtime(make_settings(database_url, telegram.base_url), clock=clock) as runtime:
+    runtime = Runtime(make_settings(database_url, telegram.base_url), clock=clock)
+    await runtime.start()
+    try:
         yield runtime
         assert runtime.failure is None, "a part of the bot stopped by itself"
+    finally:
+        await _stop_or_show_why_not(runtime)
+
+
+async def _stop_or_show_why_not(runtime: Runtime) -> None:
+    """A runtime that does not stop fails the test with the stacks of what it waits for."""
+    stopping = asyncio.create_task(runtime.stop())
+    done, _ = await asyncio.wait({stopping}, timeout=STOP_TIMEOUT)
+    if not done:
+        for task in asyncio.all_tasks():
+            task.print_stack(file=sys.stderr)
+        stopping.cancel()
+        raise AssertionError(f"the bot did not stop within {STOP_TIMEOUT} seconds; task stacks are above")
+    stopping.result()
 
 
 @pytest.fixture
