@@ -52,6 +52,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "aanbod": offering.show_offer,
         "hulpvragen": helping.show_list,
         "mijnvragen": helping.show_mine,
+        "namens": asking.on_behalf,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))

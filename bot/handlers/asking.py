@@ -8,11 +8,11 @@ from html import escape
 from babel.dates import format_date
 from telegram import Update
 
-from bot.handlers import keyboards
+from bot.handlers import keyboards, onboarding
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
-from bot.services import help_terms, requests
+from bot.services import help_terms, membership, requests
 from bot.services.requests import Draft, Step
 
 PREFIX = "vr:"
@@ -45,6 +45,31 @@ async def begin(update: Update, context: BotContext) -> None:
     await show(update, context, step)
 
 
+async def on_behalf(update: Update, context: BotContext) -> None:
+    """/namens: a coordinator posts a request for a resident without Telegram."""
+    user = update.effective_user
+    if user is None:
+        return
+    try:
+        async with context.unit_of_work() as session:
+            step = await requests.begin_on_behalf(
+                session, user.id, now=context.deps.clock.now(), operators=context.deps.settings.admin_ids
+            )
+    except membership.NotAllowed:
+        await answer(update, context.t("Only a coordinator can post a request for someone else."))
+        return
+    await show(update, context, step)
+
+
+async def behalf_name(update: Update, context: BotContext, text: str) -> None:
+    assert update.effective_user is not None
+    async with context.unit_of_work() as session:
+        step = await requests.behalf_name_typed(
+            session, update.effective_user.id, text, now=context.deps.clock.now()
+        )
+    await show(update, context, step)
+
+
 async def on_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or query.data is None or user is None:
@@ -71,12 +96,20 @@ async def on_button(update: Update, context: BotContext) -> None:
                 step = Step("cancelled")
             elif kind == "plaats":
                 step = await requests.post(
-                    session, user.id, now=now, zone=zone, round_hours=context.deps.settings.match_round_hours
+                    session,
+                    user.id,
+                    now=now,
+                    zone=zone,
+                    round_hours=context.deps.settings.match_round_hours,
+                    operators=context.deps.settings.admin_ids,
                 )
             else:
                 step = Step("stale")
     except requests.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
+        return
+    except membership.NotAllowed:
+        await answer(update, context.t("Only a coordinator can post a request for someone else."))
         return
     except (requests.TooManyOpen, requests.SlowDown):
         await answer(
@@ -112,9 +145,12 @@ def preview(t: Translator, draft: Draft) -> str:
         if draft.text
         else t("🎤 Your voice message ({seconds} seconds)").format(seconds=draft.voice_seconds or 0)
     )
-    return t("<b>Your request</b>\n{category} · {when}\n\n{what}").format(
+    text = t("<b>Your request</b>\n{category} · {when}\n\n{what}").format(
         category=escape(category), when=escape(when), what=what
     )
+    if draft.on_behalf_of:
+        text += "\n" + t("For: {name}").format(name=escape(draft.on_behalf_of))
+    return text
 
 
 def _problem(t: Translator, step: Step) -> str:
@@ -130,7 +166,12 @@ def _problem(t: Translator, step: Step) -> str:
 async def show(update: Update, context: BotContext, step: Step) -> None:
     t = context.t
     cancel = (t("✖️ Cancel"), f"{PREFIX}annuleer")
-    if step.name == "category":
+    if step.name == "behalf_name":
+        text = t("For whom is this request? Type their first name. Helpers only see that first name.")
+        if step.problem:
+            text = onboarding.name_problem(t, step.problem)
+        await answer(update, text, keyboards.buttons([[cancel]]))
+    elif step.name == "category":
         pairs = [(t(label), f"{PREFIX}cat:{key}") for key, label in help_terms.CATEGORIES.items()]
         rows = [*_rows(pairs), [cancel]]
         await answer(update, t("What do you need help with? Tap a button."), keyboards.buttons(rows))

@@ -40,6 +40,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     if state is not None and state.flow == asking_service.FLOW and state.step == "what":
         await asking.described(update, context, text=message.text, voice=None)
         return
+    if state is not None and state.flow == asking_service.FLOW and state.step == "behalf_name":
+        await asking.behalf_name(update, context, message.text)
+        return
     if state is not None and state.flow == asking_service.FLOW and state.step == "thanks":
         await helping.thanks_typed(update, context, message.text)
         return

@@ -7,6 +7,7 @@ nothing. Posting it starts the first round of matching in the same transaction.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,10 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelperOffer, HelpInvitation, HelpRequest, Member
+from bot.db.models import BuurtRole, HelperOffer, HelpInvitation, HelpRequest, Member
 from bot.services import conversations, help_terms, matching, membership
 from bot.services.conversations import State
-from bot.services.validation import InvalidText, clean_text
+from bot.services.validation import InvalidText, clean_name, clean_text
 
 FLOW = "request"
 TEXT_MAX = 500
@@ -60,6 +61,9 @@ class Draft:
     voice_seconds: int | None = None
     when: str | None = None
     wanted_on: str | None = None  # ISO date
+    # Posted by a coordinator for a resident without Telegram: the resident's first name, and the buurt.
+    on_behalf_of: str | None = None
+    buurt_id: int | None = None
     editing: bool = False  # changing one part from the preview: back to the preview afterwards
 
     @classmethod
@@ -151,6 +155,51 @@ async def begin(session: AsyncSession, telegram_user_id: int, *, now: datetime) 
     member = await _active_member(session, telegram_user_id)
     await _check_limits(session, member, now)
     return await _save(session, telegram_user_id, "category", Draft(), now)
+
+
+async def begin_on_behalf(
+    session: AsyncSession, telegram_user_id: int, *, now: datetime, operators: Collection[int]
+) -> Step:
+    """/namens: a coordinator posts for a resident without Telegram (a phone call, a knock on the door).
+
+    Raises NotAllowed for anyone who coordinates no buurt.
+    """
+    member = await membership.find(session, telegram_user_id)
+    buurt_id = await _coordinated_buurt(session, member, operators)
+    if buurt_id is None:
+        raise membership.NotAllowed
+    return await _save(session, telegram_user_id, "behalf_name", Draft(buurt_id=buurt_id), now)
+
+
+async def _coordinated_buurt(
+    session: AsyncSession, member: Member | None, operators: Collection[int]
+) -> int | None:
+    """The buurt a coordinator posts in: the one they coordinate (their own first), or an operator's own."""
+    if member is None:
+        return None
+    roles = await session.scalars(
+        select(BuurtRole.buurt_id).where(BuurtRole.member_id == member.id, BuurtRole.role == "coordinator")
+    )
+    coordinated = list(roles.all())
+    if member.buurt_id is not None and (
+        member.buurt_id in coordinated or member.telegram_user_id in operators
+    ):
+        return member.buurt_id
+    return coordinated[0] if coordinated else None
+
+
+async def behalf_name_typed(
+    session: AsyncSession, telegram_user_id: int, text: str, *, now: datetime
+) -> Step:
+    state = await conversations.current(session, telegram_user_id, now=now)
+    if state is None or state.flow != FLOW or state.step != "behalf_name":
+        return Step("stale")
+    draft = Draft.of(state.data)
+    try:
+        draft.on_behalf_of = clean_name(text)
+    except InvalidText as error:
+        return Step("behalf_name", draft, problem=error.reason)
+    return await _save(session, telegram_user_id, "category", draft, now)
 
 
 async def _draft(session: AsyncSession, telegram_user_id: int, now: datetime) -> Draft | None:
@@ -257,7 +306,13 @@ async def cancel(session: AsyncSession, telegram_user_id: int) -> None:
 
 
 async def post(
-    session: AsyncSession, telegram_user_id: int, *, now: datetime, zone: ZoneInfo, round_hours: float
+    session: AsyncSession,
+    telegram_user_id: int,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    round_hours: float,
+    operators: Collection[int] = (),
 ) -> Step:
     """'Plaatsen': store the request and ask the first helpers, in one transaction."""
     state = await conversations.current(session, telegram_user_id, now=now)
@@ -266,12 +321,21 @@ async def post(
     draft = Draft.of(state.data)
     if draft.category is None or draft.when is None or (draft.text is None and draft.voice_file_id is None):
         return Step("stale")
-    member = await _active_member(session, telegram_user_id)
-    await _check_limits(session, member, now)
-    assert member.buurt_id is not None  # _active_member checked it
+    if draft.on_behalf_of is not None:
+        # Checked again at posting: the role may have been taken away meanwhile.
+        member = await membership.member_of(session, telegram_user_id)
+        if draft.buurt_id is None or draft.buurt_id != await _coordinated_buurt(session, member, operators):
+            raise membership.NotAllowed
+        buurt_id = draft.buurt_id
+    else:
+        member = await _active_member(session, telegram_user_id)
+        await _check_limits(session, member, now)
+        assert member.buurt_id is not None  # _active_member checked it
+        buurt_id = member.buurt_id
     request = HelpRequest(
-        buurt_id=member.buurt_id,
+        buurt_id=buurt_id,
         requester_id=member.id,
+        on_behalf_of=draft.on_behalf_of,
         category=draft.category,
         text=draft.text,
         voice_file_id=draft.voice_file_id,
@@ -290,7 +354,11 @@ async def post(
     await conversations.end(session, telegram_user_id)
     asked = await matching.next_round(session, request, now=now, zone=zone, round_hours=round_hours)
     ask_to_offer = False
-    if member.offer_nudged_at is None and await session.get(HelperOffer, member.id) is None:
+    if (
+        draft.on_behalf_of is None
+        and member.offer_nudged_at is None
+        and await session.get(HelperOffer, member.id) is None
+    ):
         member.offer_nudged_at, ask_to_offer = now, True
     return Step("posted", draft, posted=Posted(request.id, asked, ask_to_offer))
 

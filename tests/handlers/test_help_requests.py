@@ -330,3 +330,33 @@ async def test_nobody_to_ask_tells_the_coordinators_at_once(
     wim = await coordinator(buurtbot, people("Wim"))
     assert "staat erop" in await asks_for_help(anna)
     assert "Melk en brood" in await receives(telegram, wim, "Nog geen buur heeft ja gezegd")
+
+
+async def test_a_coordinator_posts_for_a_resident_without_telegram_and_talks_on_their_behalf(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    buurt = await a_buurt(buurtbot)
+    wim = await coordinator(buurtbot, people("Wim"))
+    bram = await helper(buurtbot, people("Bram"), buurt)
+
+    assert "Voor wie is deze hulpvraag?" in await wim.sends("/namens")
+    await wim.sends("Truus")
+    await wim.taps("Boodschappen")
+    await wim.sends("Truus heeft soep nodig, ze belde net")
+    assert "Voor: Truus" in await wim.taps("Vandaag")
+    await wim.taps("Plaatsen")
+
+    assert "Truus uit je buurt vraagt om hulp" in await receives(telegram, bram, "vraagt om hulp")
+    await bram.taps("Ik help")
+    assert "Bram wil Truus helpen" in await receives(telegram, wim, "wil Truus helpen")
+    await wim.taps("Ja, graag")
+    await receives(telegram, bram, "Truus zei ja")
+    wim.writes("Truus woont op nummer 12, bel maar aan")
+    assert (await receives(telegram, bram, "nummer 12")).startswith("💬 Truus")
+    request = await latest_request(buurtbot)
+    assert (request.on_behalf_of, request.status) == ("Truus", "matched")
+
+
+async def test_only_a_coordinator_can_post_for_someone_else(buurtbot: Runtime, people: People) -> None:
+    anna = await resident(buurtbot, people("Anna"), await a_buurt(buurtbot))
+    assert "Alleen een coördinator" in await anna.sends("/namens")
