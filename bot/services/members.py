@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,20 +28,51 @@ async def language_of(session: AsyncSession, telegram_user_id: int) -> str | Non
     return await session.scalar(select(Member.language).where(Member.telegram_user_id == telegram_user_id))
 
 
+async def languages_of(session: AsyncSession, telegram_user_ids: Collection[int]) -> dict[int, str]:
+    """The chosen language of each of these people who is a member (others are left out)."""
+    if not telegram_user_ids:
+        return {}
+    rows = await session.execute(
+        select(Member.telegram_user_id, Member.language).where(
+            Member.telegram_user_id.in_(list(telegram_user_ids))
+        )
+    )
+    return {int(user_id): language for user_id, language in rows.tuples()}
+
+
 async def register(
     session: AsyncSession, telegram_user_id: int, *, language: str, now: datetime
 ) -> Registration:
     """Register someone on first contact; someone known keeps the language they chose."""
+    member, is_new = await find_or_add(session, telegram_user_id, language=language, now=now)
+    return Registration(member.id, member.language, is_new=is_new)
+
+
+async def find_or_add(
+    session: AsyncSession, telegram_user_id: int, *, language: str, now: datetime
+) -> tuple[Member, bool]:
+    """The member (locked for this transaction), added on first contact; True when just added."""
     member = await session.scalar(
         select(Member).where(Member.telegram_user_id == telegram_user_id).with_for_update()
     )
     if member is not None:
-        return Registration(member.id, member.language, is_new=False)
+        return member, False
     _check(language)
-    member = Member(telegram_user_id=telegram_user_id, language=language, joined_at=now)
+    # Every column given, so that nothing needs loading after the INSERT.
+    member = Member(
+        telegram_user_id=telegram_user_id,
+        language=language,
+        joined_at=now,
+        buurt_id=None,
+        membership="none",
+        display_name=None,
+        consent_at=None,
+        paused_since=None,
+        paused_until=None,
+    )
     session.add(member)
     await session.flush()
-    return Registration(member.id, member.language, is_new=True)
+    return member, True
 
 
 async def choose_language(
