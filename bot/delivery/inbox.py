@@ -36,6 +36,16 @@ def chat_of(update: dict[str, Any]) -> int | None:
     return None
 
 
+def sender_of(update: dict[str, Any]) -> int | None:
+    """The Telegram user who caused an update, if it names one."""
+    for kind, value in update.items():
+        if kind == "update_id" or not isinstance(value, dict):
+            continue
+        sender = value.get("from") or value.get("user")
+        return int(sender["id"]) if isinstance(sender, dict) and "id" in sender else None
+    return None
+
+
 async def store(session: AsyncSession, updates: Sequence[dict[str, Any]], now: datetime) -> int:
     """Store raw updates. One Telegram sends again (after a crash before the offset moved) is kept once."""
     rows = [
@@ -101,17 +111,19 @@ async def begin_step(session: AsyncSession, update_id: int, step: int) -> bool:
     Returns False when that step was already committed before (the update is being handled again after
     a crash): the caller must then not apply its state change a second time.
     """
-    applied = await session.scalar(
-        select(InboxUpdate.applied_steps).where(InboxUpdate.update_id == update_id).with_for_update()
+    # One conditional UPDATE: it locks the row (a second transaction for the same step waits, then finds
+    # the step taken) and its row count tells whether this is the first time.
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id == update_id, InboxUpdate.applied_steps < step)
+        .values(applied_steps=step)
+        .execution_options(synchronize_session=False)
     )
-    if applied is None:
-        return True  # not from the inbox (a test calling a handler directly): nothing to guard
-    if applied >= step:
-        return False
-    await session.execute(
-        update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(applied_steps=step)
-    )
-    return True
+    if getattr(result, "rowcount", 0) == 1:
+        return True
+    stored = await session.scalar(select(InboxUpdate.update_id).where(InboxUpdate.update_id == update_id))
+    # Not from the inbox (a test calling a handler directly): nothing to guard.
+    return stored is None
 
 
 async def purge_handled(session: AsyncSession, *, before: datetime) -> int:
