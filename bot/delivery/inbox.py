@@ -6,9 +6,9 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import InboxUpdate
@@ -105,6 +105,16 @@ async def mark_done(session: AsyncSession, update_ids: Collection[int], now: dat
     )
 
 
+_inbox_table = cast(Table, InboxUpdate.__table__)
+_inbox = _inbox_table.c
+# Built once (a Core statement on the table): it runs for every unit of work.
+_CLAIM_STEP = (
+    update(_inbox_table)
+    .where(_inbox.update_id == bindparam("id"), _inbox.applied_steps < bindparam("step"))
+    .values(applied_steps=bindparam("step"))
+)
+
+
 async def begin_step(session: AsyncSession, update_id: int, step: int) -> bool:
     """Record that unit of work number `step` of this update commits with `session`.
 
@@ -113,12 +123,7 @@ async def begin_step(session: AsyncSession, update_id: int, step: int) -> bool:
     """
     # One conditional UPDATE: it locks the row (a second transaction for the same step waits, then finds
     # the step taken) and its row count tells whether this is the first time.
-    result = await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.applied_steps < step)
-        .values(applied_steps=step)
-        .execution_options(synchronize_session=False)
-    )
+    result = await session.execute(_CLAIM_STEP, {"id": update_id, "step": step})
     if getattr(result, "rowcount", 0) == 1:
         return True
     stored = await session.scalar(select(InboxUpdate.update_id).where(InboxUpdate.update_id == update_id))

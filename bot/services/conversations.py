@@ -44,7 +44,7 @@ async def go_to(session: AsyncSession, telegram_user_id: int, state: State, *, n
         loaded.updated_at = now
         return
     # Not read in this transaction: one INSERT ... ON CONFLICT instead of a SELECT and then a write.
-    # (A deletion still pending in the session is flushed first: ORM statements autoflush.)
+    # (A deletion of the row still pending in the session is flushed before it.)
     row = {
         "telegram_user_id": telegram_user_id,
         "flow": state.flow,

@@ -6,10 +6,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
+from bot.db.upsert import insert_ignoring_duplicates
 from bot.i18n import SUPPORTED_LANGUAGES
 
 
@@ -48,31 +49,24 @@ async def register(
     return Registration(member.id, member.language, is_new=is_new)
 
 
+# Built once: this runs for every /start.
+_MEMBER_LOCKED = (
+    select(Member).where(Member.telegram_user_id == bindparam("telegram_user_id")).with_for_update()
+)
+
+
 async def find_or_add(
     session: AsyncSession, telegram_user_id: int, *, language: str, now: datetime
 ) -> tuple[Member, bool]:
     """The member (locked for this transaction), added on first contact; True when just added."""
-    member = await session.scalar(
-        select(Member).where(Member.telegram_user_id == telegram_user_id).with_for_update()
-    )
-    if member is not None:
-        return member, False
     _check(language)
-    # Every column given, so that nothing needs loading after the INSERT.
-    member = Member(
-        telegram_user_id=telegram_user_id,
-        language=language,
-        joined_at=now,
-        buurt_id=None,
-        membership="none",
-        display_name=None,
-        consent_at=None,
-        paused_since=None,
-        paused_until=None,
-    )
-    session.add(member)
-    await session.flush()
-    return member, True
+    # INSERT first, skipping someone known: two first messages at once cannot both insert.
+    row = {"telegram_user_id": telegram_user_id, "language": language, "joined_at": now, "membership": "none"}
+    is_new = await insert_ignoring_duplicates(session, Member, [row]) == 1
+    member = await session.scalar(_MEMBER_LOCKED, {"telegram_user_id": telegram_user_id})
+    if member is None:  # pragma: no cover - just inserted or found, in this transaction
+        raise LookupError(telegram_user_id)
+    return member, is_new
 
 
 async def choose_language(
