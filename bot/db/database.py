@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.db.sqlite_cursor import use_one_trip_cursors
+
 
 class Database:
     """Owns the engine. `begin()` is one transaction: commit on success, rollback on error."""
@@ -57,6 +59,7 @@ class Database:
 def _configure_sqlite(sync_engine: Any) -> None:
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        use_one_trip_cursors(dbapi_connection)
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see the "begin" hook).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
