@@ -32,7 +32,7 @@ from bot.delivery.poller import Poller
 from bot.delivery.sender import Sender, SenderSettings
 from bot.handlers.commands import publish_commands
 from bot.handlers.context import Dependencies
-from bot.services import bot_facts
+from bot.services import bot_facts, members
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class Runtime:
         self.sender = Sender(self._delivery_bot, self.db, self.clock, limits=limits, settings=sender_settings)
         deps = Dependencies(settings=settings, db=self.db, clock=self.clock, wake_sender=self.sender.wake)
         self.application: BotApplication = build_application(deps)
-        self.dispatcher = Dispatcher(self.application, self.db, self.clock)
+        self.dispatcher = Dispatcher(self.application, self.db, self.clock, languages=members.languages_of)
         self.poller = Poller(
             self._delivery_bot,
             self.db,

@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.db.sqlite_cursor import use_one_trip_cursors
+
 
 class Database:
     """Owns the engine. `begin()` is one transaction: commit on success, rollback on error."""
@@ -21,7 +23,8 @@ class Database:
         # hide_parameters: SQL errors must not carry personal data (names, texts) into the logs.
         options: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite:
-            options["connect_args"] = {"timeout": 30}
+            # The pool's reset rolls back every connection it gets back; see _on_reset below.
+            options.update(connect_args={"timeout": 30}, pool_reset_on_return=None)
         else:
             options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine = create_async_engine(url, **options)
@@ -56,6 +59,7 @@ class Database:
 def _configure_sqlite(sync_engine: Any) -> None:
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        use_one_trip_cursors(dbapi_connection)
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see the "begin" hook).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -64,6 +68,17 @@ def _configure_sqlite(sync_engine: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+    @event.listens_for(sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, state: Any) -> None:
+        # Roll back only what is still open (a transaction cut off half-way): after a commit, which is
+        # nearly always, there is nothing to roll back, and each rollback is a trip to the driver's thread.
+        if (
+            state.asyncio_safe
+            and not state.terminate_only
+            and dbapi_connection.driver_connection.in_transaction
+        ):
+            dbapi_connection.rollback()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -1,18 +1,47 @@
-"""INSERT ... ON CONFLICT on SQLite and PostgreSQL alike: skip duplicates, or overwrite them."""
+"""INSERT ... ON CONFLICT on SQLite and PostgreSQL alike: skip duplicates, or overwrite them.
+
+A statement for one row is built once per table and dialect, with a bind parameter per column, and
+runs on the table (Core): on hot paths building it again for every row cost more than running it.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 
-def _insert(session: AsyncSession, model: type[DeclarativeBase]) -> postgresql.Insert | sqlite.Insert:
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+def _insert(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+@functools.cache
+def _skipping_duplicates(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    return _insert(dialect, table).on_conflict_do_nothing()
+
+
+@functools.cache
+def _overwriting(
+    dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]
+) -> postgresql.Insert | sqlite.Insert:
+    statement = _insert(dialect, table)
+    changes = {column: statement.excluded[column] for column in columns if column not in key}
+    return statement.on_conflict_do_update(index_elements=list(key), set_=changes)
+
+
+async def _flush_pending(session: AsyncSession) -> None:
+    """What an ORM statement would do first (autoflush): Core statements on the table do not."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
 
 
 async def insert_ignoring_duplicates(
@@ -21,8 +50,13 @@ async def insert_ignoring_duplicates(
     """Insert `rows`; a row that would break a unique key is skipped. Returns how many were inserted."""
     if not rows:
         return 0
-    statement = _insert(session, model).values(list(rows)).on_conflict_do_nothing()
-    result = await session.execute(statement)
+    if len(rows) == 1:
+        await _flush_pending(session)
+        table: Table = model.__table__  # type: ignore[assignment]  # a mapped class always has a Table
+        result = await session.execute(_skipping_duplicates(_dialect(session), table), dict(rows[0]))
+    else:
+        statement = _insert(_dialect(session), model).values(list(rows)).on_conflict_do_nothing()
+        result = await session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -30,6 +64,7 @@ async def insert_or_update(
     session: AsyncSession, model: type[DeclarativeBase], row: dict[str, Any], *, key: Sequence[str]
 ) -> None:
     """Insert `row`, or when a row with the same `key` columns exists, overwrite its other columns."""
-    statement = _insert(session, model).values(row)
-    changes = {column: statement.excluded[column] for column in row if column not in key}
-    await session.execute(statement.on_conflict_do_update(index_elements=list(key), set_=changes))
+    await _flush_pending(session)
+    table: Table = model.__table__  # type: ignore[assignment]  # a mapped class always has a Table
+    statement = _overwriting(_dialect(session), table, tuple(key), tuple(row))
+    await session.execute(statement, row)

@@ -28,6 +28,29 @@ class DeliveryBot(Bot):
         # deliberately stores plain method names and parameters, so go one level lower.
         return await self._post(method, api_kwargs=params)
 
+    async def raw_updates(
+        self,
+        *,
+        offset: int | None,
+        limit: int,
+        long_poll_seconds: int,
+        allowed_updates: list[str],
+        read_timeout: float,
+    ) -> list[dict[str, Any]]:
+        """getUpdates as Telegram sent them, as dicts.
+
+        Every field is kept, also those this library version does not know yet, and no Update objects
+        are built only to be turned back into dicts for the inbox (the dispatcher builds them once).
+        """
+        data: dict[str, Any] = {
+            "offset": offset,
+            "limit": limit,
+            "timeout": long_poll_seconds,
+            "allowed_updates": allowed_updates,
+        }
+        updates = await self._post("getUpdates", data, read_timeout=read_timeout)
+        return list(updates)
+
 
 def delivery_bot(settings: Settings) -> DeliveryBot:
     base_url, base_file_url = api_urls(settings)

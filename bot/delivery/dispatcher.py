@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application
 
@@ -16,9 +18,12 @@ from bot.db.database import Database
 from bot.delivery import inbox
 from bot.delivery.batching import Coalescer
 from bot.delivery.inbox import PendingUpdate
-from bot.delivery.work import HandlingUpdate, handling_update
+from bot.delivery.work import HandlingUpdate, KnownSender, handling_update
 
 log = logging.getLogger(__name__)
+
+# The stored language of each of these Telegram users who has one (services.members.languages_of).
+LanguageLookup = Callable[[AsyncSession, Collection[int]], Awaitable[Mapping[int, str]]]
 
 
 class Dispatcher:
@@ -32,6 +37,7 @@ class Dispatcher:
         batch: int = 200,
         max_attempts: int = 5,
         idle_poll: float = 1.0,
+        languages: LanguageLookup | None = None,
     ) -> None:
         self._application = application
         self._db = db
@@ -43,6 +49,8 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._chats: dict[object, deque[PendingUpdate]] = {}
         self._taken: set[int] = set()  # handed to a chat worker; not yet recorded as done
+        self._languages = languages
+        self._senders_busy: Counter[int] = Counter()  # people with an update taken and not yet handled
         self._workers: set[asyncio.Task[None]] = set()
         self._done: Coalescer[int] = Coalescer(self._write_done, self._forget)
 
@@ -83,6 +91,7 @@ class Dispatcher:
                 max_attempts=self._max_attempts,
                 now=self._clock.now(),
             )
+            senders = await self._read_senders(session, ready)
         for update_id in given_up:
             log.error(
                 "update %s stopped the bot %d times; set aside as failed", update_id, self._max_attempts
@@ -96,32 +105,65 @@ class Dispatcher:
                 continue
             self._chats[key] = deque([pending])
             await self._slots.acquire()
-            worker = asyncio.create_task(self._work_through(key))
+            worker = asyncio.create_task(self._work_through(key, senders))
             self._workers.add(worker)
             worker.add_done_callback(self._workers.discard)
         return len(ready)
 
-    async def _work_through(self, key: object) -> None:
+    async def _read_senders(
+        self, session: AsyncSession, ready: list[PendingUpdate]
+    ) -> dict[int, KnownSender]:
+        """The language of each sender with no other update in flight, read along with taking the batch.
+
+        This saves the handlers a transaction per update. Someone with an earlier update still being
+        handled (in this batch or before) is left out: that update may change their language, and the
+        handler reads it itself when its turn comes.
+        """
+        first_of_sender: dict[int, int] = {}  # sender -> the one update of theirs that may use the read
+        for pending in ready:
+            sender = inbox.sender_of(pending.payload)
+            if sender is None:
+                continue
+            if self._senders_busy[sender] == 0 and sender not in first_of_sender:
+                first_of_sender[sender] = pending.update_id
+            self._senders_busy[sender] += 1
+        if self._languages is None or not first_of_sender:
+            return {}
+        languages = await self._languages(session, list(first_of_sender))
+        return {
+            update_id: KnownSender(sender, languages.get(sender))
+            for sender, update_id in first_of_sender.items()
+        }
+
+    async def _work_through(self, key: object, senders: dict[int, KnownSender]) -> None:
         try:
             queue = self._chats[key]
             while queue:
                 pending = queue[0]
                 try:
-                    await self._handle(pending)
+                    await self._handle(pending, senders.get(pending.update_id))
                 except Exception:
                     # Handler errors never get here (the error handler has them). This is an update we
                     # cannot even read: trying again would fail the same way.
                     log.exception("update %s could not be handled; skipping it", pending.update_id)
                 queue.popleft()
-                self._done.add(pending.update_id)
+                self._finished(pending)
         finally:
             self._chats.pop(key, None)
             self._slots.release()
             self._wake.set()
 
-    async def _handle(self, pending: PendingUpdate) -> None:
+    def _finished(self, pending: PendingUpdate) -> None:
+        sender = inbox.sender_of(pending.payload)
+        if sender is not None:
+            self._senders_busy[sender] -= 1
+            if self._senders_busy[sender] <= 0:
+                del self._senders_busy[sender]
+        self._done.add(pending.update_id)
+
+    async def _handle(self, pending: PendingUpdate, sender: KnownSender | None) -> None:
         update = Update.de_json(pending.payload, self._application.bot)
-        marker = handling_update.set(HandlingUpdate(pending.update_id))
+        marker = handling_update.set(HandlingUpdate(pending.update_id, sender=sender))
         try:
             # Handler errors are caught inside process_update and reach our error handler.
             await self._application.process_update(update)

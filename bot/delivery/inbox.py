@@ -6,9 +6,9 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import InboxUpdate
@@ -33,6 +33,16 @@ def chat_of(update: dict[str, Any]) -> int | None:
         sender = value.get("from") or value.get("user")
         if isinstance(sender, dict) and "id" in sender:
             return int(sender["id"])
+    return None
+
+
+def sender_of(update: dict[str, Any]) -> int | None:
+    """The Telegram user who caused an update, if it names one."""
+    for kind, value in update.items():
+        if kind == "update_id" or not isinstance(value, dict):
+            continue
+        sender = value.get("from") or value.get("user")
+        return int(sender["id"]) if isinstance(sender, dict) and "id" in sender else None
     return None
 
 
@@ -95,23 +105,30 @@ async def mark_done(session: AsyncSession, update_ids: Collection[int], now: dat
     )
 
 
+_inbox_table = cast(Table, InboxUpdate.__table__)
+_inbox = _inbox_table.c
+# Built once (a Core statement on the table): it runs for every unit of work.
+_CLAIM_STEP = (
+    update(_inbox_table)
+    .where(_inbox.update_id == bindparam("id"), _inbox.applied_steps < bindparam("step"))
+    .values(applied_steps=bindparam("step"))
+)
+
+
 async def begin_step(session: AsyncSession, update_id: int, step: int) -> bool:
     """Record that unit of work number `step` of this update commits with `session`.
 
     Returns False when that step was already committed before (the update is being handled again after
     a crash): the caller must then not apply its state change a second time.
     """
-    applied = await session.scalar(
-        select(InboxUpdate.applied_steps).where(InboxUpdate.update_id == update_id).with_for_update()
-    )
-    if applied is None:
-        return True  # not from the inbox (a test calling a handler directly): nothing to guard
-    if applied >= step:
-        return False
-    await session.execute(
-        update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(applied_steps=step)
-    )
-    return True
+    # One conditional UPDATE: it locks the row (a second transaction for the same step waits, then finds
+    # the step taken) and its row count tells whether this is the first time.
+    result = await session.execute(_CLAIM_STEP, {"id": update_id, "step": step})
+    if getattr(result, "rowcount", 0) == 1:
+        return True
+    stored = await session.scalar(select(InboxUpdate.update_id).where(InboxUpdate.update_id == update_id))
+    # Not from the inbox (a test calling a handler directly): nothing to guard.
+    return stored is None
 
 
 async def purge_handled(session: AsyncSession, *, before: datetime) -> int:

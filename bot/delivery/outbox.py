@@ -15,6 +15,8 @@ from bot.db.models import OutboxMessage
 from bot.db.upsert import insert_ignoring_duplicates
 from bot.delivery import chats
 
+_QUEUED = "outbox_queued"  # in session.info: this transaction queued a message
+
 
 class Priority(IntEnum):
     """Lower goes first when the sender has to choose."""
@@ -49,6 +51,7 @@ async def enqueue(
     Returns False when a message with the same `dedupe_key` was queued before (nothing is added).
     A chat that blocked the bot gets nothing: the row is kept as 'unreachable' so that counts add up.
     """
+    session.info[_QUEUED] = True
     chat_id = await chats.current_chat_id(session, chat_id)
     status = "unreachable" if await chats.is_unreachable(session, chat_id) else "pending"
     row = {
@@ -94,6 +97,11 @@ async def recall(session: AsyncSession, dedupe_keys: Collection[str]) -> dict[st
         elif row.status == "sent" and row.sent_message_id is not None and row.dedupe_key is not None:
             delivered[row.dedupe_key] = Delivered(row.chat_id, row.sent_message_id, row.method)
     return delivered
+
+
+def queued_in(session: AsyncSession) -> bool:
+    """Whether `enqueue` was called in this session: only then is there news for the sender."""
+    return bool(session.info.get(_QUEUED))
 
 
 async def due(

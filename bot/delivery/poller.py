@@ -12,12 +12,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Bot
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
 from bot.db.database import Database
 from bot.delivery import chats, inbox
+from bot.delivery.bot_api import DeliveryBot
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 class Poller:
     def __init__(
         self,
-        bot: Bot,
+        bot: DeliveryBot,
         db: Database,
         clock: Clock,
         *,
@@ -75,15 +75,14 @@ class Poller:
                 await self._store_until_it_works(updates)
 
     async def _fetch(self) -> list[dict[str, Any]]:
-        updates = await self._bot.get_updates(
+        return await self._bot.raw_updates(
             offset=self._offset,
             limit=100,
-            timeout=self._timeout,
+            long_poll_seconds=self._timeout,
             allowed_updates=ALLOWED_UPDATES,
-            read_timeout=self._timeout + 10,
+            # Telegram may hold the request for `timeout` seconds before it answers.
+            read_timeout=2 * self._timeout + 10,
         )
-        # to_dict keeps fields this library version does not know yet, so nothing Telegram sent is lost.
-        return [update.to_dict() for update in updates]
 
     async def _store_until_it_works(self, updates: list[dict[str, Any]]) -> None:
         """Without storing them we must not ask for more: that would confirm them to Telegram."""

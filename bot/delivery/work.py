@@ -23,10 +23,23 @@ from bot.delivery import inbox
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class KnownSender:
+    """The sender's stored language (None: none stored), read when the dispatcher took the update.
+
+    It is read only while no other update of the same person is being handled or waiting, and their
+    language changes only while one of their updates is handled, so it is still what is stored.
+    """
+
+    user_id: int
+    language: str | None
+
+
 @dataclass
 class HandlingUpdate:
     update_id: int
     steps: int = 0
+    sender: KnownSender | None = None
 
 
 handling_update: ContextVar[HandlingUpdate | None] = ContextVar("handling_update", default=None)

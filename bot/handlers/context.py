@@ -13,6 +13,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.database import Database
+from bot.delivery import outbox
 from bot.delivery.work import unit_of_work
 from bot.i18n import Translator, translator
 
@@ -69,4 +70,6 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 async def _waking_sender(deps: Dependencies) -> AsyncIterator[AsyncSession]:
     async with unit_of_work(deps.db) as session:
         yield session
-    deps.wake_sender()
+        queued = outbox.queued_in(session)
+    if queued:  # after the commit, so that the sender finds the new rows
+        deps.wake_sender()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.delivery.work import handling_update
 from bot.handlers import keyboards
 from bot.handlers.context import BotContext
 from bot.i18n import SUPPORTED_LANGUAGES, negotiate
@@ -20,8 +21,12 @@ async def remember_language(update: Update, context: BotContext) -> None:
     if user is None:
         context.language = default
         return
-    async with context.db.begin() as session:
-        chosen = await members.language_of(session, user.id)
+    handling = handling_update.get()
+    if handling is not None and handling.sender is not None and handling.sender.user_id == user.id:
+        chosen = handling.sender.language  # read by the dispatcher, along with taking the update
+    else:
+        async with context.db.begin() as session:
+            chosen = await members.language_of(session, user.id)
     context.language = chosen or negotiate(user.language_code, default)
 
 

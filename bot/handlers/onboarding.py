@@ -11,7 +11,7 @@ from bot.handlers import keyboards
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, negotiate
-from bot.services import members, onboarding
+from bot.services import onboarding
 from bot.services.onboarding import Step
 
 LANGUAGE, CONSENT_YES, CONSENT_NO, KEEP_NAME, OTHER_NAME, CHOOSE_BUURT = (
@@ -41,14 +41,9 @@ async def start(update: Update, context: BotContext) -> None:
         await _point_to_private_chat(update, context)
         return
     code = context.args[0] if context.args else None
+    language = context.language or context.deps.settings.default_language
     async with context.unit_of_work() as session:
-        await members.register(
-            session,
-            user.id,
-            language=context.language or context.deps.settings.default_language,
-            now=context.deps.clock.now(),
-        )
-        step = await onboarding.begin(session, _ctx(update, context), code=code)
+        step = await onboarding.begin(session, _ctx(update, context), code=code, language=language)
     await show(update, context, step)
 
 
@@ -56,14 +51,11 @@ async def move(update: Update, context: BotContext) -> None:
     """/verhuizen: choose another buurt, by postcode or invite link."""
     if update.effective_user is None:
         return
+    language = context.language or context.deps.settings.default_language
     async with context.unit_of_work() as session:
-        await members.register(
-            session,
-            update.effective_user.id,
-            language=context.language or context.deps.settings.default_language,
-            now=context.deps.clock.now(),
+        step = await onboarding.begin(
+            session, _ctx(update, context), code=None, language=language, moving=True
         )
-        step = await onboarding.begin(session, _ctx(update, context), code=None, moving=True)
     await show(update, context, step)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Conversation
+from bot.db.upsert import insert_or_update
 
 FORGET_AFTER = timedelta(days=1)
 
@@ -37,19 +38,21 @@ async def current(session: AsyncSession, telegram_user_id: int, *, now: datetime
 
 async def go_to(session: AsyncSession, telegram_user_id: int, state: State, *, now: datetime) -> None:
     """Start a conversation, or move an ongoing one to its next step."""
-    row = await session.get(Conversation, telegram_user_id)
-    if row is None:
-        session.add(
-            Conversation(
-                telegram_user_id=telegram_user_id,
-                flow=state.flow,
-                step=state.step,
-                data=state.data,
-                updated_at=now,
-            )
-        )
+    loaded = session.identity_map.get(session.identity_key(Conversation, telegram_user_id))
+    if isinstance(loaded, Conversation) and loaded not in session.deleted:
+        loaded.flow, loaded.step, loaded.data = state.flow, state.step, dict(state.data)
+        loaded.updated_at = now
         return
-    row.flow, row.step, row.data, row.updated_at = state.flow, state.step, dict(state.data), now
+    # Not read in this transaction: one INSERT ... ON CONFLICT instead of a SELECT and then a write.
+    # (A deletion of the row still pending in the session is flushed before it.)
+    row = {
+        "telegram_user_id": telegram_user_id,
+        "flow": state.flow,
+        "step": state.step,
+        "data": dict(state.data),
+        "updated_at": now,
+    }
+    await insert_or_update(session, Conversation, row, key=["telegram_user_id"])
 
 
 async def end(session: AsyncSession, telegram_user_id: int) -> bool:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
+from bot.db.upsert import insert_ignoring_duplicates
 from bot.i18n import SUPPORTED_LANGUAGES
 
 
@@ -27,20 +29,44 @@ async def language_of(session: AsyncSession, telegram_user_id: int) -> str | Non
     return await session.scalar(select(Member.language).where(Member.telegram_user_id == telegram_user_id))
 
 
+async def languages_of(session: AsyncSession, telegram_user_ids: Collection[int]) -> dict[int, str]:
+    """The chosen language of each of these people who is a member (others are left out)."""
+    if not telegram_user_ids:
+        return {}
+    rows = await session.execute(
+        select(Member.telegram_user_id, Member.language).where(
+            Member.telegram_user_id.in_(list(telegram_user_ids))
+        )
+    )
+    return {int(user_id): language for user_id, language in rows.tuples()}
+
+
 async def register(
     session: AsyncSession, telegram_user_id: int, *, language: str, now: datetime
 ) -> Registration:
     """Register someone on first contact; someone known keeps the language they chose."""
-    member = await session.scalar(
-        select(Member).where(Member.telegram_user_id == telegram_user_id).with_for_update()
-    )
-    if member is not None:
-        return Registration(member.id, member.language, is_new=False)
+    member, is_new = await find_or_add(session, telegram_user_id, language=language, now=now)
+    return Registration(member.id, member.language, is_new=is_new)
+
+
+# Built once: this runs for every /start.
+_MEMBER_LOCKED = (
+    select(Member).where(Member.telegram_user_id == bindparam("telegram_user_id")).with_for_update()
+)
+
+
+async def find_or_add(
+    session: AsyncSession, telegram_user_id: int, *, language: str, now: datetime
+) -> tuple[Member, bool]:
+    """The member (locked for this transaction), added on first contact; True when just added."""
     _check(language)
-    member = Member(telegram_user_id=telegram_user_id, language=language, joined_at=now)
-    session.add(member)
-    await session.flush()
-    return Registration(member.id, member.language, is_new=True)
+    # INSERT first, skipping someone known: two first messages at once cannot both insert.
+    row = {"telegram_user_id": telegram_user_id, "language": language, "joined_at": now, "membership": "none"}
+    is_new = await insert_ignoring_duplicates(session, Member, [row]) == 1
+    member = await session.scalar(_MEMBER_LOCKED, {"telegram_user_id": telegram_user_id})
+    if member is None:  # pragma: no cover - just inserted or found, in this transaction
+        raise LookupError(telegram_user_id)
+    return member, is_new
 
 
 async def choose_language(

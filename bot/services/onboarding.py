@@ -57,9 +57,23 @@ class Context:
     operators: Collection[int]
 
 
-async def begin(session: AsyncSession, ctx: Context, *, code: str | None, moving: bool = False) -> Step:
-    """/start (maybe with an invite code), or /verhuizen (moving = True)."""
-    member = await membership.member_of(session, ctx.telegram_user_id)
+async def begin(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    code: str | None,
+    moving: bool = False,
+    language: str | None = None,
+) -> Step:
+    """/start (maybe with an invite code), or /verhuizen (moving = True).
+
+    With a `language`, someone new is registered first (someone known keeps theirs); without, they must
+    be a member already (UnknownMember).
+    """
+    if language is None:
+        member = await membership.member_of(session, ctx.telegram_user_id)
+    else:
+        member, _ = await members.find_or_add(session, ctx.telegram_user_id, language=language, now=ctx.now)
     settled = member.membership in (membership.ACTIVE, membership.PENDING)
     buurt = await _buurt_of_code(session, code, ctx.now)
     if settled and not moving:

@@ -69,6 +69,22 @@ async def test_taal_switches_to_english_and_stays_english(people: People, buurtb
     assert await member_languages(buurtbot) == {anna.user_id: "en"}
 
 
+async def test_a_message_right_after_choosing_a_language_is_answered_in_that_language(
+    people: People, buurtbot: Runtime, telegram: FakeTelegram
+) -> None:
+    """Tap and message arrive together, so the dispatcher takes them in one batch."""
+    anna = people("Anna")
+    await anna.sends("/start")
+    await anna.sends("/taal")
+    english = next(data for text, data in anna.buttons() if "English" in text)
+
+    telegram.callback(anna.user_id, english, language_code="nl", first_name="Anna")
+    telegram.user_message(anna.user_id, "/help", language_code="nl", first_name="Anna")
+
+    await telegram.wait_for(lambda: any("This is what I can do" in text for text in anna.texts))
+    assert not any("Dit kan ik" in text for text in anna.texts)
+
+
 async def test_an_english_speaker_can_choose_dutch(people: People) -> None:
     john = people("John", language_code="en")
     await john.sends("/taal")

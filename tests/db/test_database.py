@@ -1,0 +1,57 @@
+"""The Database: one transaction per begin(), and connections that go back to the pool clean."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.db.database import Database
+from bot.db.models import Lease, Member
+
+
+async def test_a_transaction_cut_off_half_way_is_rolled_back_before_its_connection_is_used_again(
+    db: Database,
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("on PostgreSQL the pool's own reset does this")
+    async with db.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        # Past SQLAlchemy's back, as when a task is cancelled in the middle of its work.
+        await driver.execute("BEGIN IMMEDIATE")
+        await driver.execute(
+            "INSERT INTO leases (name, holder, expires_at) VALUES ('worker', 'x', '2026-01-01 00:00:00')"
+        )
+
+    async with db.begin() as session:  # the same pooled connection; BEGIN would fail inside a transaction
+        assert await session.scalar(select(func.count()).select_from(Lease)) == 0
+
+
+async def test_rows_row_counts_and_new_ids_come_back_from_each_statement(db: Database) -> None:
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    async with db.begin() as session:
+        first = Member(telegram_user_id=1, language="nl", joined_at=now)
+        session.add(first)
+        await session.flush()  # an INSERT whose new id SQLAlchemy reads back
+        session.add_all([Member(telegram_user_id=n, language="en", joined_at=now) for n in (2, 3)])
+        await session.flush()  # several rows at once
+        changed = await session.execute(update(Member).where(Member.language == "en").values(language="nl"))
+        assert getattr(changed, "rowcount", None) == 2
+        ids = (await session.scalars(select(Member.telegram_user_id).order_by(Member.id))).all()
+    assert first.id is not None
+    assert ids == [1, 2, 3]
+
+
+async def test_a_broken_unique_key_raises_and_the_next_transaction_works(db: Database) -> None:
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    async with db.begin() as session:
+        session.add(Member(telegram_user_id=1, language="nl", joined_at=now))
+    with pytest.raises(IntegrityError):
+        async with db.begin() as session:
+            session.add(Member(telegram_user_id=1, language="en", joined_at=now))
+    async with db.begin() as session:
+        assert await session.scalar(select(Member.language)) == "nl"
