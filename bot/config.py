@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # How long one getUpdates call waits for news; Telegram allows up to 50 seconds.
     polling_timeout: int = Field(default=30, ge=0, le=50)
+    # Check-ins: how long answers (moods) are kept, and how often due check-ins are looked for.
+    checkin_mood_days: int = Field(default=90, ge=1, le=3650)
+    checkin_sweep_seconds: int = Field(default=30, ge=1, le=300)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -18,6 +18,8 @@ from telegram.ext import (
 from bot.handlers import (
     approval,
     chat_events,
+    checkin_answers,
+    checkins,
     errors,
     fallback,
     language,
@@ -45,6 +47,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "verhuizen": onboarding.move,
         "mijngegevens": privacy.send_export,
         "vergeetmij": privacy.ask_to_forget,
+        "checkin": checkins.show,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -55,6 +58,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (settings.CALLBACK_PATTERN, settings.on_button),
         (privacy.CALLBACK_PATTERN, privacy.on_button),
         (approval.CALLBACK_PATTERN, approval.on_button),
+        (checkins.CALLBACK_PATTERN, checkins.on_button),
+        (checkin_answers.CALLBACK_PATTERN, checkin_answers.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

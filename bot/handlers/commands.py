@@ -10,6 +10,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Join your buurt, or start again")),
     ("menu", N_("Show the buttons")),
     ("help", N_("What Buurtbot can do")),
+    ("checkin", N_("A short message now and then, to ask how you are")),
     ("instellingen", N_("Your name, language, buurt and pause")),
     ("taal", N_("Choose your language")),
     ("pauze", N_("A break from messages")),

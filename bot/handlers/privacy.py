@@ -70,7 +70,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await answer(update, context.t("Good, nothing was deleted."))
         return
     async with context.unit_of_work() as session:
-        await privacy.forget(session, user.id)
+        await privacy.forget(session, user.id, now=context.deps.clock.now())
     await answer(
         update,
         context.t(

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Buurt, BuurtRole, Conversation, InboxUpdate, Member, OutboxMessage, TelegramChat
+from bot.services import checkin_contacts, checkin_export
 from bot.services.membership import UnknownMember
 
 
@@ -64,11 +65,15 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
             {"queued_at": _when(m.created_at), "status": m.status, "text": m.payload.get("text")}
             for m in messages
         ],
+        "checkins": await checkin_export.export(session, member),
     }
 
 
-async def forget(session: AsyncSession, telegram_user_id: int) -> bool:
-    """Delete the member and every trace that points to them. False when there was nothing to delete."""
+async def forget(session: AsyncSession, telegram_user_id: int, *, now: datetime | None = None) -> bool:
+    """Delete the member and every trace that points to them. False when there was nothing to delete.
+
+    With `now`, the members they were a check-in contact for hear (without their name) that they left.
+    """
     member = await session.scalar(select(Member).where(Member.telegram_user_id == telegram_user_id))
     await session.execute(delete(Conversation).where(Conversation.telegram_user_id == telegram_user_id))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == telegram_user_id))
@@ -86,5 +91,11 @@ async def forget(session: AsyncSession, telegram_user_id: int) -> bool:
             OutboxMessage.status == "pending",
         )
     )
-    await session.delete(member)
+    # Messages about them to others (check-ins: alerts, requests to be a contact) go, sent or not.
+    await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.dedupe_key.startswith(f"checkin:{member.id}:"))
+    )
+    if now is not None:
+        await checkin_contacts.tell_members_their_contact_left(session, member.id, now=now)
+    await session.delete(member)  # their check-ins, answers, contacts and alerts go with them (cascade)
     return True

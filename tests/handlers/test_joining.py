@@ -55,7 +55,7 @@ async def test_an_invite_link_leads_through_language_consent_and_name_into_the_b
     assert "wat bewaren we?" in await anna.taps("Nederlands")
     assert "Welke naam mogen je buren zien?" in await anna.taps("OK")
     assert "Welkom in Transvaal, Anna!" in await anna.taps("Anna")
-    assert anna.keyboard() == [["⚙️ Instellingen", "❓ Hulp"]]
+    assert anna.keyboard() == [["💬 Even checken"], ["⚙️ Instellingen", "❓ Hulp"]]
 
     joined = await member(buurtbot, anna)
     assert joined is not None
@@ -67,7 +67,7 @@ async def test_the_same_way_in_english(buurtbot: Runtime, people: People) -> Non
     code = await a_buurt(buurtbot, "Transvaal")
     john = people("John", language_code="en")
     assert "Welcome to Transvaal, John!" in await joins_with_link(john, code)
-    assert john.keyboard() == [["⚙️ Settings", "❓ Help"]]
+    assert john.keyboard() == [["💬 Check in"], ["⚙️ Settings", "❓ Help"]]
 
 
 async def test_choosing_english_during_joining_switches_the_rest_of_the_way(
@@ -185,7 +185,7 @@ async def test_with_approval_a_coordinator_lets_the_newcomer_in(
     await telegram.wait_for(lambda: "Anna wil lid worden van Transvaal" in coordinator.last_text)
     assert "Anna is nu lid van Transvaal" in await coordinator.taps("Laat toe")
     await telegram.wait_for(lambda: "Goed nieuws! Je bent nu lid van Transvaal" in anna.last_text)
-    assert anna.keyboard() == [["⚙️ Instellingen", "❓ Hulp"]]
+    assert anna.keyboard() == [["💬 Even checken"], ["⚙️ Instellingen", "❓ Hulp"]]
 
 
 async def test_with_approval_a_declined_newcomer_hears_it_kindly(

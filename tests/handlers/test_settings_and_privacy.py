@@ -66,7 +66,7 @@ async def test_the_help_button_explains_the_commands(buurtbot: Runtime, people: 
 async def test_menu_brings_the_buttons_back(buurtbot: Runtime, people: People) -> None:
     anna = await joined(buurtbot, people)
     await anna.sends("/menu")
-    assert anna.keyboard() == [["⚙️ Instellingen", "❓ Hulp"]]
+    assert anna.keyboard() == [["💬 Even checken"], ["⚙️ Instellingen", "❓ Hulp"]]
 
 
 async def test_someone_without_a_buurt_is_sent_to_start(people: People) -> None:
@@ -88,9 +88,12 @@ async def test_changing_the_language_from_the_settings(buurtbot: Runtime, people
     await anna.sends("/instellingen")
     await anna.taps("Taal")
     assert "From now on I speak English" in await anna.taps("English")
-    assert anna.keyboard() == [["⚙️ Instellingen", "❓ Hulp"]]  # the keyboard follows at the next /menu
+    assert anna.keyboard() == [
+        ["💬 Even checken"],
+        ["⚙️ Instellingen", "❓ Hulp"],
+    ]  # the keyboard follows at the next /menu
     await anna.sends("/menu")
-    assert anna.keyboard() == [["⚙️ Settings", "❓ Help"]]
+    assert anna.keyboard() == [["💬 Check in"], ["⚙️ Settings", "❓ Help"]]
 
 
 @pytest.mark.parametrize(
