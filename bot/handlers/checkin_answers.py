@@ -45,9 +45,15 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def _passed(update: Update, context: BotContext) -> None:
-    await answer(
+    await _kindly(
         update, context.t("This check-in has passed. Nothing changed. You will get a new one soon. 🌷")
     )
+
+
+async def _kindly(update: Update, text: str) -> None:
+    """An old or forged button: a small note on the screen; the message and everything else stay."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
 
 
 async def _mood(update: Update, context: BotContext, checkin_id: int, code: str) -> None:
@@ -63,7 +69,7 @@ async def _mood(update: Update, context: BotContext, checkin_id: int, code: str)
                 session, update.effective_user.id, checkin_id, mood, now=context.deps.clock.now()
             )
     except ladder.AlreadyAnswered:
-        await answer(update, t("You already answered this one. Thank you! 💚"))
+        await _kindly(update, t("You already answered this one. Thank you! 💚"))
         return
     except ladder.StaleButton:
         await _passed(update, context)
@@ -136,7 +142,7 @@ async def _look(update: Update, context: BotContext, checkin_id: int, choice: st
         )
         return
     except ladder.StaleButton:
-        await answer(update, t("This question has passed. Nothing changed. Thank you!"))
+        await _kindly(update, t("This question has passed. Nothing changed. Thank you!"))
         return
     if choice == "l":
         await answer(update, t("Thank you for going to look in on {name}! 💚").format(name=escape(name)))
@@ -157,7 +163,7 @@ async def _accept(update: Update, context: BotContext, member_id: int, choice: s
                 now=context.deps.clock.now(),
             )
     except contacts.StaleRequest:
-        await answer(update, t("This question has passed. Nothing changed. Thank you!"))
+        await _kindly(update, t("This question has passed. Nothing changed. Thank you!"))
         return
     if choice == "y":
         text = t(

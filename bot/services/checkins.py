@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Checkin, CheckinPlan, Member
+from bot.db.models import BuurtRole, Checkin, CheckinPlan, Member
 from bot.services import checkin_schedule as schedule
 from bot.services import membership, notify
 from bot.services.checkin_messages import invite_text
 from bot.services.checkin_schedule import SLOTS, Slot
+from bot.services.roles import COORDINATOR
 
 FLOW = "checkin"
 PAUSES = {"week": timedelta(weeks=1), "twee": timedelta(weeks=2), "maand": timedelta(weeks=4)}
@@ -216,7 +217,14 @@ async def invite(
     Returns the name of the member asked. Raises NotAMember when no one in the coordinator's buurten
     has that name, membership.NotAllowed when the caller coordinates nothing.
     """
-    coordinator = await membership.find(session, coordinator_telegram_id)
+    coordinates = await session.scalar(
+        select(func.count())
+        .select_from(BuurtRole)
+        .join(Member, Member.id == BuurtRole.member_id)
+        .where(Member.telegram_user_id == coordinator_telegram_id, BuurtRole.role == COORDINATOR)
+    )
+    if not coordinates and coordinator_telegram_id not in operators:
+        raise membership.NotAllowed
     candidates = (
         await session.scalars(
             select(Member).where(
@@ -231,8 +239,6 @@ async def invite(
         if m.buurt_id is not None
         and await membership.may_manage(session, coordinator_telegram_id, m.buurt_id, operators)
     ]
-    if coordinator is None and coordinator_telegram_id not in operators:
-        raise membership.NotAllowed
     if len(allowed) != 1:
         raise NotAMember(name)
     member = allowed[0]
