@@ -118,6 +118,8 @@ async def start(
 
 def _in_quiet(plan: CheckinPlan, minute: int) -> bool:
     start, end = plan.quiet_start_minute, plan.quiet_end_minute
+    if start == end:
+        return False
     return (start <= minute < end) if start < end else (minute >= start or minute < end)
 
 
