@@ -15,6 +15,12 @@ def _insert(session: AsyncSession, model: type[DeclarativeBase]) -> postgresql.I
     return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
 
 
+def dialect_insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that knows ON CONFLICT, for a model or a Table (Core: executemany stays cached)."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
 async def insert_ignoring_duplicates(
     session: AsyncSession, model: type[DeclarativeBase], rows: Sequence[dict[str, Any]]
 ) -> int:

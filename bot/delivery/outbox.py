@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, TelegramChat
-from bot.db.upsert import insert_ignoring_duplicates
+from bot.db.upsert import dialect_insert, insert_ignoring_duplicates
 from bot.delivery import chats
 
 
@@ -162,19 +162,27 @@ async def enqueue_many(
     *,
     now: datetime,
     priority: Priority = Priority.NOTIFICATION,
+    unreachable: Collection[int] | None = None,
 ) -> int:
-    """`enqueue` for many private chats at once, in two statements; returns how many were added."""
+    """`enqueue` for many private chats at once, in two statements; returns how many were added.
+
+    `unreachable`: the chats among them that blocked the bot, when the caller already knows.
+    """
     if not messages:
         return 0
-    blocked = set(
-        (
-            await session.scalars(
-                select(TelegramChat.chat_id).where(
-                    TelegramChat.chat_id.in_([m.chat_id for m in messages]),
-                    TelegramChat.unreachable_since.is_not(None),
+    blocked = (
+        set(unreachable)
+        if unreachable is not None
+        else set(
+            (
+                await session.scalars(
+                    select(TelegramChat.chat_id).where(
+                        TelegramChat.chat_id.in_([m.chat_id for m in messages]),
+                        TelegramChat.unreachable_since.is_not(None),
+                    )
                 )
-            )
-        ).all()
+            ).all()
+        )
     )
     rows = [
         {
@@ -190,4 +198,7 @@ async def enqueue_many(
         }
         for m in messages
     ]
-    return await insert_ignoring_duplicates(session, OutboxMessage, rows)
+    # executemany of one cached statement: a VALUES list of this size would be compiled anew each time.
+    table = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
+    statement = dialect_insert(session, table).on_conflict_do_nothing().returning(table.c.id)
+    return len((await session.execute(statement, rows)).all())
