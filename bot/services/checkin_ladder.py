@@ -260,6 +260,10 @@ async def _next_step(
     now: datetime,
     zone: ZoneInfo,
 ) -> None:
+    if notify.is_paused(member, now) or member.membership != membership.ACTIVE:
+        # They asked for a break from all messages (or left their buurt) meanwhile: nobody is asked.
+        checkin.status, checkin.next_step_at = CLOSED, None
+        return
     step = checkin.step + 1
     if step == 1:
         await outbox.enqueue(

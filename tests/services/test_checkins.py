@@ -396,3 +396,16 @@ async def test_stopping_ends_checkins_and_closes_the_open_one(
     async with db.begin() as session:
         with pytest.raises(checkin_ladder.StaleButton):
             await checkin_ladder.answer(session, ANNA, checkin.id, "good", now=clock.now())
+
+
+async def test_a_break_from_all_messages_stops_the_ladder(db: Database, clock: FakeClock, anna: int) -> None:
+    await with_contacts(db, clock, ("Bram", BRAM))
+    move_to(clock, local(2026, 11, 25, 10))
+    await run_sweep(db, clock)
+    async with db.begin() as session:
+        await membership.pause(session, ANNA, now=clock.now(), until=None)
+    move_to(clock, local(2026, 11, 25, 20))
+    await run_sweep(db, clock)
+    assert len(await texts(db, BRAM)) == 1  # only the request to be her contact
+    async with db.begin() as session:
+        assert await session.scalar(select(Checkin.status)) == "closed"
