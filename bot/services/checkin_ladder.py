@@ -326,6 +326,8 @@ async def _alert(
     last = await last_answered(session, member.id)
     asked = 0
     for target in targets:
+        if await session.get(CheckinAlert, (checkin.id, target.id)) is not None:
+            continue  # a contact who is also a coordinator is asked once
         payload = messages.alert_message(target.language, checkin.id, member.display_name or "?", last, zone)
         key = f"checkin:{member.id}:alert:{checkin.id}:{target.id}"
         if await notify.to_member(session, target.telegram_user_id, payload, now=now, dedupe_key=key):

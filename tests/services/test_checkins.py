@@ -409,3 +409,18 @@ async def test_a_break_from_all_messages_stops_the_ladder(db: Database, clock: F
     assert len(await texts(db, BRAM)) == 1  # only the request to be her contact
     async with db.begin() as session:
         assert await session.scalar(select(Checkin.status)) == "closed"
+
+
+async def test_a_contact_who_is_also_the_coordinator_is_asked_once(
+    db: Database, clock: FakeClock, anna: int
+) -> None:
+    async with db.begin() as session:
+        await roles.appoint(session, "Oost", BRAM, now=clock.now())
+    await with_contacts(db, clock, ("Bram", BRAM))
+    move_to(clock, local(2026, 11, 25, 10))
+    await run_sweep(db, clock)
+    move_to(clock, local(2026, 11, 25, 20))
+    await run_sweep(db, clock)
+    bram_texts = await texts(db, BRAM)
+    assert sum("Anna heeft niet gereageerd" in said for said in bram_texts) == 1
+    assert "Anna heeft niet gereageerd" in (await texts(db, COORDINATOR))[-1]
