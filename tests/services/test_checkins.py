@@ -344,19 +344,31 @@ async def test_old_and_forged_buttons_change_nothing(db: Database, clock: FakeCl
         assert (await session.get(Checkin, checkin.id)).mood == "good"  # type: ignore[union-attr]
 
 
-async def test_two_sweeps_at_once_send_each_checkin_once(db: Database, clock: FakeClock, oost: Buurt) -> None:
+async def test_two_instances_sweeping_at_once_send_each_checkin_and_each_step_once(
+    db: Database, clock: FakeClock, oost: Buurt
+) -> None:
+    async with db.begin() as session:
+        await roles.appoint(session, "Oost", COORDINATOR, now=clock.now())
     for telegram_id in range(500, 560):
         await resident(db, clock, oost, telegram_id, f"Buur{telegram_id}")
         await opts_in(db, clock, telegram_id)
-    move_to(clock, local(2026, 11, 26, 10))
     other = Database(db.url.render_as_string(hide_password=False))
-    try:
+
+    async def both_instances_sweep() -> None:
         await asyncio.gather(sweep(deps(db, clock), batch=7), sweep(deps(other, clock), batch=7))
+
+    try:
+        move_to(clock, local(2026, 11, 26, 10))
+        await both_instances_sweep()
+        move_to(clock, local(2026, 11, 26, 13))  # reminders, then the coordinator (nobody has a contact)
+        await both_instances_sweep()
     finally:
         await other.dispose()
     assert await checkins_sent(db) == 60
     for telegram_id in range(500, 560):
-        assert len(await texts(db, telegram_id)) == 1
+        assert len(await texts(db, telegram_id)) == 2  # the check-in and one reminder
+    asked = [said for said in await texts(db, COORDINATOR) if "heeft niet gereageerd" in said]
+    assert len(asked) == len(set(asked)) == 60
 
 
 async def test_answers_are_kept_ninety_days(db: Database, clock: FakeClock, anna: int) -> None:
