@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import BigInteger, any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -118,6 +119,19 @@ _CLAIM_DUE = (
 )
 
 
+# One array parameter on PostgreSQL instead of an IN list of a hundred (cheaper to plan and to render).
+_CLOSE_OPEN_PG = (
+    update(Checkin)
+    .where(Checkin.member_id == any_(bindparam("members", type_=ARRAY(BigInteger))), Checkin.status == OPEN)
+    .values(status=CLOSED, next_step_at=None)
+)
+_CLOSE_OPEN = (
+    update(Checkin)
+    .where(Checkin.member_id.in_(bindparam("members", expanding=True)), Checkin.status == OPEN)
+    .values(status=CLOSED, next_step_at=None)
+)
+
+
 async def send_due(session: AsyncSession, *, now: datetime, zone: ZoneInfo, batch: int = BATCH) -> int:
     """Claim up to `batch` plans whose check-in is due, send or skip each, and move them on.
 
@@ -186,10 +200,10 @@ async def _send(
     session: AsyncSession, due: Sequence[tuple[_Due, datetime]], *, now: datetime, zone: ZoneInfo
 ) -> None:
     # A check-in still open from last time has passed: its buttons get a kind word from now on.
+    members = [plan.member_id for plan, _ in due]
     await session.execute(
-        update(Checkin)
-        .where(Checkin.member_id.in_([plan.member_id for plan, _ in due]), Checkin.status == OPEN)
-        .values(status=CLOSED, next_step_at=None)
+        _CLOSE_OPEN_PG if session.get_bind().dialect.name == "postgresql" else _CLOSE_OPEN,
+        {"members": members},
     )
     table = Base.metadata.tables[Checkin.__tablename__]
     statement = (
