@@ -35,10 +35,10 @@ FREQUENCY_LABELS = {
     "weekly": N_("Once a week"),
 }
 SLOT_LABELS = {
-    "morning": N_("🌅 Morning"),
-    "midday": N_("☀️ Midday"),
-    "afternoon": N_("🌤️ Afternoon"),
-    "evening": N_("🌙 Evening"),
+    "morning": N_("🌅 Morning (10:00)"),
+    "midday": N_("☀️ Midday (12:30)"),
+    "afternoon": N_("🌤️ Afternoon (15:00)"),
+    "evening": N_("🌙 Evening (19:00)"),
     schedule.EXACT: N_("🕐 An exact time"),
 }
 MOOD_NAMES = {
