@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     polling_timeout: int = Field(default=30, ge=0, le=50)
     # How many daytime hours (08:00-21:00) helpers get to answer a request before the next ones are asked.
     match_round_hours: float = Field(default=4, gt=0, le=48)
+    # Check-ins: how long answers (moods) are kept, and how often due check-ins are looked for.
+    checkin_mood_days: int = Field(default=90, ge=1, le=3650)
+    checkin_sweep_seconds: int = Field(default=30, ge=1, le=300)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -9,11 +9,13 @@ from tests.fakes.telegram_server import FakeTelegram
 DUTCH_MENU = [
     ["🙋 Ik zoek hulp", "🤝 Ik wil helpen"],
     ["📋 Hulpvragen in de buurt", "📂 Mijn hulpvragen"],
+    ["💬 Even checken"],
     ["⚙️ Instellingen", "❓ Hulp"],
 ]
 ENGLISH_MENU = [
     ["🙋 I need help", "🤝 I want to help"],
     ["📋 Requests in the buurt", "📂 My requests"],
+    ["💬 Check in"],
     ["⚙️ Settings", "❓ Help"],
 ]
 ANSWERING_METHODS = (

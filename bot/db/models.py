@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.types import BigIntId, UtcDateTime
@@ -336,3 +336,95 @@ class Report(Base):
     reported_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
+
+
+class CheckinPlan(Base):
+    """A member's own yes to gentle check-ins: how often, around what time, and when never to send.
+
+    `next_due_at` is the whole schedule: a sweep claims rows whose moment has come, so nothing lives in
+    memory and a restart (or a second instance) neither loses nor repeats a check-in.
+    """
+
+    __tablename__ = "checkin_plans"
+
+    member_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # "daily", "thrice" (Monday, Wednesday, Friday) or "weekly" (on `weekday`, 0 is Monday).
+    frequency: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[int]
+    # Local time of day in minutes after midnight, and how long after it a late check-in may still go.
+    at_minute: Mapped[int]
+    window_minutes: Mapped[int]
+    quiet_start_minute: Mapped[int]
+    quiet_end_minute: Mapped[int]
+    # The ladder when nobody answers, in minutes after the check-in went out.
+    reminder_after_minutes: Mapped[int]
+    first_alert_after_minutes: Mapped[int]
+    next_alert_after_minutes: Mapped[int]
+    paused_until: Mapped[datetime | None]
+    next_due_at: Mapped[datetime] = mapped_column(index=True)
+    last_phrasing: Mapped[int | None]
+    created_at: Mapped[datetime]
+
+
+class CheckinContact(Base):
+    """A neighbour ("maatje") a member asked to look in on them; only counts once they accepted."""
+
+    __tablename__ = "checkin_contacts"
+
+    member_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    contact_id: Mapped[int] = mapped_column(
+        BigIntId,
+        ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    )
+    status: Mapped[str] = mapped_column(String(16))  # "asked" or "accepted"
+    asked_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+
+
+class Checkin(Base):
+    """One check-in sent to a member, its answer (a mood, kept 90 days) and how far its ladder got."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("member_id", "due_at"),
+        Index("ix_checkins_status_next_step_at", "status", "next_step_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime]
+    # "open" (waiting for an answer), "answered" or "closed" (a newer one came, or they stopped).
+    status: Mapped[str] = mapped_column(String(16))
+    step: Mapped[int] = mapped_column(default=0)  # ladder steps taken: 1 reminder, 2 first alert, ...
+    next_step_at: Mapped[datetime | None]
+    mood: Mapped[str | None] = mapped_column(String(16))
+    answered_at: Mapped[datetime | None]
+
+
+class CheckinAlert(Base):
+    """Who was asked to look in on a member for one check-in, and what they said."""
+
+    __tablename__ = "checkin_alerts"
+
+    checkin_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("checkins.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    contact_id: Mapped[int] = mapped_column(
+        BigIntId,
+        ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    )
+    step: Mapped[int]
+    alerted_at: Mapped[datetime]
+    response: Mapped[str | None] = mapped_column(String(16))  # "looking" or "cannot"
+    responded_at: Mapped[datetime | None]

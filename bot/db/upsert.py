@@ -44,6 +44,12 @@ async def _flush_pending(session: AsyncSession) -> None:
         await session.flush()
 
 
+def dialect_insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that knows ON CONFLICT, for a model or a Table (Core: executemany stays cached)."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
 async def insert_ignoring_duplicates(
     session: AsyncSession, model: type[DeclarativeBase], rows: Sequence[dict[str, Any]]
 ) -> int:

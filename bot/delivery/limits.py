@@ -19,6 +19,9 @@ class RateLimits:
     _next_overall: float = 0.0
     _paused_until: float = 0.0
     _next_in_chat: dict[int, float] = field(default_factory=dict)
+    # The last departures: never more than `overall_per_second` of them within one second, also when
+    # the schedule catches up after a stall (a burst there gave the odd 429 with 10,000 messages).
+    _recent: deque[float] = field(default_factory=deque)
     _group_sends: dict[int, deque[float]] = field(default_factory=dict)
 
     def chat_ready_at(self, chat_id: int) -> float:
@@ -30,7 +33,10 @@ class RateLimits:
         return ready
 
     def overall_ready_at(self) -> float:
-        return max(self._next_overall, self._paused_until)
+        ready = max(self._next_overall, self._paused_until)
+        if len(self._recent) >= int(self.overall_per_second):
+            ready = max(ready, self._recent[0] + 1.0)
+        return ready
 
     def record(self, chat_id: int, at: float) -> None:
         spacing = 1.0 / self.overall_per_second
@@ -40,6 +46,9 @@ class RateLimits:
         base = self._next_overall if at - self._next_overall < spacing else at
         self._next_overall = base + spacing
         self._next_in_chat[chat_id] = at + self.per_chat_interval
+        self._recent.append(at)
+        while len(self._recent) > int(self.overall_per_second):
+            self._recent.popleft()
         if chat_id < 0:  # groups, supergroups and channels have negative ids
             sends = self._group_sends.setdefault(chat_id, deque())
             sends.append(at)

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import OutboxMessage
-from bot.db.upsert import insert_ignoring_duplicates
+from bot.db.models import OutboxMessage, TelegramChat
+from bot.db.upsert import dialect_insert, insert_ignoring_duplicates
 from bot.delivery import chats
 
 _QUEUED = "outbox_queued"  # in session.info: this transaction queued a message
@@ -184,3 +184,58 @@ async def purge_finished(session: AsyncSession, *, before: datetime) -> int:
         delete(OutboxMessage).where(OutboxMessage.status != "pending", OutboxMessage.created_at < before)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    chat_id: int
+    payload: dict[str, Any]
+    dedupe_key: str | None = None
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    messages: Collection[Queued],
+    *,
+    now: datetime,
+    priority: Priority = Priority.NOTIFICATION,
+    unreachable: Collection[int] | None = None,
+) -> int:
+    """`enqueue` for many private chats at once, in two statements; returns how many were added.
+
+    `unreachable`: the chats among them that blocked the bot, when the caller already knows.
+    """
+    if not messages:
+        return 0
+    blocked = (
+        set(unreachable)
+        if unreachable is not None
+        else set(
+            (
+                await session.scalars(
+                    select(TelegramChat.chat_id).where(
+                        TelegramChat.chat_id.in_([m.chat_id for m in messages]),
+                        TelegramChat.unreachable_since.is_not(None),
+                    )
+                )
+            ).all()
+        )
+    )
+    rows = [
+        {
+            "chat_id": m.chat_id,
+            "method": "sendMessage",
+            "payload": m.payload,
+            "priority": int(priority),
+            "status": "unreachable" if m.chat_id in blocked else "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "dedupe_key": m.dedupe_key,
+        }
+        for m in messages
+    ]
+    # executemany of one cached statement: a VALUES list of this size would be compiled anew each time.
+    table = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
+    statement = dialect_insert(session, table).on_conflict_do_nothing().returning(table.c.id)
+    return len((await session.execute(statement, rows)).all())

@@ -19,6 +19,8 @@ from bot.handlers import (
     approval,
     asking,
     chat_events,
+    checkin_answers,
+    checkins,
     errors,
     fallback,
     helping,
@@ -53,6 +55,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "hulpvragen": helping.show_list,
         "mijnvragen": helping.show_mine,
         "namens": asking.on_behalf,
+        "checkin": checkins.show,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -66,6 +69,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (asking.CALLBACK_PATTERN, asking.on_button),
         (offering.CALLBACK_PATTERN, offering.on_button),
         (helping.CALLBACK_PATTERN, helping.on_button),
+        (checkins.CALLBACK_PATTERN, checkins.on_button),
+        (checkin_answers.CALLBACK_PATTERN, checkin_answers.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

@@ -14,6 +14,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("aanbod", N_("Offer help to your neighbours")),
     ("hulpvragen", N_("Open requests in your buurt")),
     ("mijnvragen", N_("Your own requests")),
+    ("checkin", N_("A short message now and then, to ask how you are")),
     ("instellingen", N_("Your name, language, buurt and pause")),
     ("taal", N_("Choose your language")),
     ("pauze", N_("A break from messages")),

@@ -7,19 +7,21 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot.handlers import asking, fallback, helping, menu, offering, onboarding, settings, talking
+from bot.handlers import asking, checkins, fallback, helping, menu, offering, onboarding, settings, talking
 from bot.handlers.context import BotContext
+from bot.services import checkins as checkin_service
 from bot.services import conversations
 from bot.services import onboarding as joining
 from bot.services import requests as asking_service
 from bot.services import settings as member_settings
-from bot.services.menu import ASK, HELP, MINE, OFFER, REQUESTS, SETTINGS, which_button
+from bot.services.menu import ASK, CHECKIN, HELP, MINE, OFFER, REQUESTS, SETTINGS, which_button
 
 _MENU = {
     ASK: asking.begin,
     OFFER: offering.show_offer,
     REQUESTS: helping.show_list,
     MINE: helping.show_mine,
+    CHECKIN: checkins.show,
     SETTINGS: settings.show_settings,
     HELP: menu.help_command,
 }
@@ -45,6 +47,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if state is not None and state.flow == asking_service.FLOW and state.step == "thanks":
         await helping.thanks_typed(update, context, message.text)
+        return
+    if state is not None and state.flow == checkin_service.FLOW:
+        await checkins.typed(update, context, state, message.text)
         return
     if state is not None and state.flow == member_settings.FLOW:
         async with context.unit_of_work() as session:

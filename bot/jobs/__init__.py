@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.jobs.checkins import forget_old_moods, send_due_checkins
 from bot.jobs.help_requests import sweep_requests
 from bot.jobs.housekeeping import forget_old_traffic
 
@@ -16,6 +17,11 @@ def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     application.job_queue.run_repeating(
         forget_old_traffic, interval=timedelta(hours=1), first=timedelta(minutes=1), name="forget-old-traffic"
+    )
+    every = timedelta(seconds=application.bot_data.deps.settings.checkin_sweep_seconds)
+    application.job_queue.run_repeating(send_due_checkins, interval=every, first=every, name="checkins")
+    application.job_queue.run_repeating(
+        forget_old_moods, interval=timedelta(hours=1), first=timedelta(minutes=2), name="forget-old-moods"
     )
     # Rounds of helpers are counted in hours; a minute late is never noticed, a minute of work is small.
     application.job_queue.run_repeating(

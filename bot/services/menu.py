@@ -8,10 +8,11 @@ ASK = N_("🙋 I need help")
 OFFER = N_("🤝 I want to help")
 REQUESTS = N_("📋 Requests in the buurt")
 MINE = N_("📂 My requests")
+CHECKIN = N_("💬 Check in")
 SETTINGS = N_("⚙️ Settings")
 HELP = N_("❓ Help")
 
-_ROWS = ((ASK, OFFER), (REQUESTS, MINE), (SETTINGS, HELP))
+_ROWS = ((ASK, OFFER), (REQUESTS, MINE), (CHECKIN,), (SETTINGS, HELP))
 
 
 def main_menu(t: Translator) -> list[list[str]]:

@@ -21,7 +21,7 @@ from bot.db.models import (
     RelayedMessage,
     TelegramChat,
 )
-from bot.services import matching
+from bot.services import checkin_contacts, checkin_export, matching
 from bot.services.membership import UnknownMember
 
 
@@ -116,6 +116,7 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
             {"queued_at": _when(m.created_at), "status": m.status, "text": m.payload.get("text")}
             for m in messages
         ],
+        "checkins": await checkin_export.export(session, member),
     }
 
 
@@ -138,8 +139,14 @@ async def forget(session: AsyncSession, telegram_user_id: int, *, now: datetime)
             OutboxMessage.status == "pending",
         )
     )
+    # Messages about them to others (check-ins: alerts, requests to be a contact) go, sent or not.
+    await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.dedupe_key.startswith(f"checkin:{member.id}:"))
+    )
+    # The members they were a check-in contact for hear (without their name) that they left.
+    await checkin_contacts.tell_members_their_contact_left(session, member.id, now=now)
     await _forget_help(session, member, now=now)
-    await session.delete(member)
+    await session.delete(member)  # their check-ins, answers, contacts and alerts go with them (cascade)
     return True
 
 

@@ -27,6 +27,17 @@ def test_never_more_than_thirty_in_any_second() -> None:
     assert max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent) <= 30
 
 
+def test_catching_up_after_a_stall_never_bunches_more_than_twenty_nine_into_a_second() -> None:
+    limits, now, sent = RateLimits(), 0.0, []
+    for chat in range(1, 601):
+        now = max(now, limits.overall_ready_at(), limits.chat_ready_at(chat))
+        if chat % 50 == 0:
+            now += 0.3  # the event loop was busy elsewhere for a moment
+        limits.record(chat, now)
+        sent.append(now)
+    assert max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent) <= 29
+
+
 def test_one_chat_waits_a_second_between_messages() -> None:
     sent = send_all(RateLimits(), [7, 7, 7], lateness=0.0)
     assert [round(b - a, 6) for a, b in itertools.pairwise(sent)] == [1.0, 1.0]

@@ -1,0 +1,79 @@
+"""A small vocabulary for check-in tests: residents, opting in, moving the clock, and what was queued."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.db.database import Database
+from bot.db.models import Buurt, OutboxMessage
+from bot.handlers.context import Dependencies
+from bot.jobs.checkins import sweep
+from bot.services import checkins, members, membership
+from tests.conftest import make_settings
+from tests.fakes.clock import FakeClock
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock moment in Amsterdam, as UTC."""
+    return datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def move_to(clock: FakeClock, moment: datetime) -> None:
+    clock.advance((moment - clock.now()).total_seconds())
+
+
+async def resident(
+    db: Database, clock: FakeClock, buurt: Buurt, telegram_id: int, name: str, language: str = "nl"
+) -> None:
+    async with db.begin() as session:
+        await members.register(session, telegram_id, language=language, now=clock.now())
+        await membership.give_consent(session, telegram_id, now=clock.now())
+        await membership.set_name(session, telegram_id, name)
+        await membership.join(session, telegram_id, buurt.id, now=clock.now(), operators=set())
+
+
+async def opts_in(
+    db: Database, clock: FakeClock, telegram_id: int, frequency: str = "daily", slot: str = "morning"
+) -> checkins.PlanView:
+    async with db.begin() as session:
+        return await checkins.start(
+            session,
+            telegram_id,
+            frequency=frequency,
+            slot=checkins.slot_for(slot),
+            now=clock.now(),
+            zone=AMSTERDAM,
+        )
+
+
+def deps(db: Database, clock: FakeClock) -> Dependencies:
+    settings = make_settings(str(db.url.render_as_string(hide_password=False)), "http://127.0.0.1:9")
+    return Dependencies(settings=settings, db=db, clock=clock, wake_sender=lambda: None)
+
+
+async def run_sweep(db: Database, clock: FakeClock) -> tuple[int, int]:
+    return await sweep(deps(db, clock))
+
+
+async def queued(db: Database, chat_id: int) -> list[dict[str, object]]:
+    """The payloads queued for one chat, oldest first."""
+    async with db.begin() as session:
+        rows = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.chat_id == chat_id).order_by(OutboxMessage.id)
+        )
+        return [row.payload for row in rows.all()]
+
+
+async def texts(db: Database, chat_id: int) -> list[str]:
+    return [str(payload["text"]) for payload in await queued(db, chat_id)]
+
+
+def callback_data(payload: dict[str, object]) -> list[str]:
+    markup = payload.get("reply_markup")
+    assert isinstance(markup, dict)
+    return [button["callback_data"] for row in markup["inline_keyboard"] for button in row]
