@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot.handlers import (
+    admin_buurten,
     approval,
     chat_events,
     errors,
@@ -45,6 +46,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "verhuizen": onboarding.move,
         "mijngegevens": privacy.send_export,
         "vergeetmij": privacy.ask_to_forget,
+        # Coordinators and operators (each checks the caller's role on the server).
+        "buurten": admin_buurten.show_buurten,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -55,6 +58,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (settings.CALLBACK_PATTERN, settings.on_button),
         (privacy.CALLBACK_PATTERN, privacy.on_button),
         (approval.CALLBACK_PATTERN, approval.on_button),
+        (admin_buurten.CALLBACK_PATTERN, admin_buurten.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

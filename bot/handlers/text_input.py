@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers import fallback, menu, onboarding, settings
+from bot.handlers import admin_text, fallback, menu, onboarding, settings
 from bot.handlers.context import BotContext
 from bot.services import conversations
 from bot.services import onboarding as joining
@@ -22,6 +22,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if button == HELP:
         await menu.help_command(update, context)
+        return
+    if await admin_text.handles(update, context, message.text):
         return
     now = context.deps.clock.now()
     ctx = joining.Context(user.id, now, context.deps.settings.admin_ids)
