@@ -17,6 +17,7 @@ from telegram.ext import (
 
 from bot.handlers import (
     admin_buurten,
+    admin_leden,
     approval,
     chat_events,
     errors,
@@ -48,6 +49,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "vergeetmij": privacy.ask_to_forget,
         # Coordinators and operators (each checks the caller's role on the server).
         "buurten": admin_buurten.show_buurten,
+        "leden": admin_leden.show_members,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -59,6 +61,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (privacy.CALLBACK_PATTERN, privacy.on_button),
         (approval.CALLBACK_PATTERN, approval.on_button),
         (admin_buurten.CALLBACK_PATTERN, admin_buurten.on_button),
+        (admin_leden.CALLBACK_PATTERN, admin_leden.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
