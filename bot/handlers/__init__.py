@@ -17,6 +17,7 @@ from telegram.ext import (
 
 from bot.handlers import (
     admin_buurten,
+    admin_invites,
     admin_leden,
     approval,
     chat_events,
@@ -50,6 +51,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # Coordinators and operators (each checks the caller's role on the server).
         "buurten": admin_buurten.show_buurten,
         "leden": admin_leden.show_members,
+        "uitnodigen": admin_invites.start,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -62,6 +64,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (approval.CALLBACK_PATTERN, approval.on_button),
         (admin_buurten.CALLBACK_PATTERN, admin_buurten.on_button),
         (admin_leden.CALLBACK_PATTERN, admin_leden.on_button),
+        (admin_invites.CALLBACK_PATTERN, admin_invites.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
