@@ -23,6 +23,7 @@ from bot.handlers import (
     chat_events,
     errors,
     fallback,
+    groups,
     language,
     menu,
     onboarding,
@@ -52,6 +53,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "buurten": admin_buurten.show_buurten,
         "leden": admin_leden.show_members,
         "uitnodigen": admin_invites.start,
+        "koppel": groups.link,
+        "ontkoppel": groups.unlink,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -65,6 +68,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (admin_buurten.CALLBACK_PATTERN, admin_buurten.on_button),
         (admin_leden.CALLBACK_PATTERN, admin_leden.on_button),
         (admin_invites.CALLBACK_PATTERN, admin_invites.on_button),
+        (groups.CALLBACK_PATTERN, groups.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
