@@ -20,6 +20,7 @@ from bot.handlers import (
     admin_invites,
     admin_leden,
     approval,
+    broadcast,
     chat_events,
     errors,
     fallback,
@@ -55,6 +56,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "uitnodigen": admin_invites.start,
         "koppel": groups.link,
         "ontkoppel": groups.unlink,
+        "omroep": broadcast.start,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -69,6 +71,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (admin_leden.CALLBACK_PATTERN, admin_leden.on_button),
         (admin_invites.CALLBACK_PATTERN, admin_invites.on_button),
         (groups.CALLBACK_PATTERN, groups.on_button),
+        (broadcast.CALLBACK_PATTERN, broadcast.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.handlers import admin_buurten, keyboards
 from bot.handlers.admin_common import actor, refuse
+from bot.handlers.broadcast import CANCEL, SEND
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.services import broadcasts, buurt_admin, buurten, conversations
@@ -17,7 +18,6 @@ from bot.services.postcodes import InvalidPostcode
 from bot.services.validation import InvalidText
 
 FLOWS = frozenset({buurt_admin.FLOW, broadcasts.FLOW})
-SEND, CANCEL = "omr:ja", "omr:nee"
 
 
 async def handles(update: Update, context: BotContext, text: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.jobs.broadcast_reports import report_finished_broadcasts
 from bot.jobs.housekeeping import forget_old_traffic
 
 
@@ -15,4 +16,10 @@ def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     application.job_queue.run_repeating(
         forget_old_traffic, interval=timedelta(hours=1), first=timedelta(minutes=1), name="forget-old-traffic"
+    )
+    application.job_queue.run_repeating(
+        report_finished_broadcasts,
+        interval=timedelta(seconds=30),
+        first=timedelta(seconds=30),
+        name="omroep-reports",
     )
