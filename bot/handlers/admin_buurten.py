@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers import keyboards
 from bot.handlers.admin_common import actor, in_private, number_after, refuse_operators_only
+from bot.handlers.commands import refresh_admin_menu
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
@@ -84,6 +85,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             async with context.unit_of_work() as session:
                 await change(session, who, int(buurt_text), int(user_text), now=now)
                 await conversations.end(session, update.effective_user.id)  # no id to type any more
+            await refresh_admin_menu(context, int(user_text))
             await show_details(update, context, int(buurt_text))
         else:
             await answer(update, context.t("That button no longer works. Send /buurten to start again."))

@@ -9,6 +9,7 @@ from telegram import Update
 from bot.handlers import admin_buurten, keyboards
 from bot.handlers.admin_common import actor, refuse
 from bot.handlers.broadcast import CANCEL, SEND
+from bot.handlers.commands import refresh_admin_menu
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.services import broadcasts, buurt_admin, buurten, conversations
@@ -48,6 +49,8 @@ async def _buurt_answer(update: Update, context: BotContext, state: State, text:
     except (buurten.BuurtExists, buurten.InvalidBuurtName, InvalidPostcode, buurt_admin.NotAUserId) as error:
         await answer(update, admin_buurten.problem(error, context.t))
         return
+    if state.step == buurt_admin.COORDINATOR_ID:
+        await refresh_admin_menu(context, int(text.strip()))
     await admin_buurten.show_details(update, context, buurt_id)
 
 

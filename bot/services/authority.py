@@ -17,7 +17,7 @@ from bot.services.membership import NotAllowed, UnknownBuurt
 
 COORDINATOR = "coordinator"
 
-__all__ = ["COORDINATOR", "Actor", "NotAllowed", "UnknownBuurt"]
+__all__ = ["COORDINATOR", "Actor", "Admin", "NotAllowed", "UnknownBuurt"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +66,30 @@ async def managed_buurten(session: AsyncSession, actor: Actor) -> list[Buurt]:
         )
     buurten = (await session.scalars(query)).all()
     return sorted(buurten, key=lambda buurt: buurt.name.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Admin:
+    telegram_user_id: int
+    language: str
+    operator: bool
+
+
+async def admins(session: AsyncSession, operators: Collection[int], *, default_language: str) -> list[Admin]:
+    """Every operator and coordinator, with their language: for the menu of extra commands."""
+    coordinators = set(
+        await session.scalars(
+            select(Member.telegram_user_id)
+            .join(BuurtRole, BuurtRole.member_id == Member.id)
+            .where(BuurtRole.role == COORDINATOR)
+        )
+    )
+    everyone = sorted(set(operators) | coordinators)
+    rows = await session.execute(
+        select(Member.telegram_user_id, Member.language).where(Member.telegram_user_id.in_(everyone))
+    )
+    languages = {int(telegram_id): str(language) for telegram_id, language in rows.all()}
+    return [
+        Admin(telegram_id, languages.get(telegram_id, default_language), telegram_id in operators)
+        for telegram_id in everyone
+    ]

@@ -105,3 +105,31 @@ async def test_in_a_group_buurten_points_to_the_private_chat(
 ) -> None:
     telegram.user_message(OPERATOR_ID, "/buurten", chat_id=-500, chat_type="group")
     await telegram.wait_for(lambda: "privéchat" in telegram.last_message(-500)["text"])
+
+
+def scoped_commands(telegram: FakeTelegram, chat_id: int) -> list[str]:
+    """The command names last set for one person's own chat."""
+    calls = [
+        c for c in telegram.calls("setMyCommands") if (c.params.get("scope") or {}).get("chat_id") == chat_id
+    ]
+    return [command["command"] for command in calls[-1].params["commands"]] if calls else []
+
+
+async def test_operators_and_new_coordinators_see_their_commands_in_the_menu(
+    buurtbot: Runtime, operator: Person, people: People, telegram: FakeTelegram
+) -> None:
+    assert {"buurten", "leden", "uitnodigen", "omroep", "koppel"} <= set(
+        scoped_commands(telegram, OPERATOR_ID)
+    )
+    await a_buurt(buurtbot, "Transvaal")
+    carla = people("Carla")
+    await a_member(buurtbot, carla)
+    await operator.sends("/buurten")
+    await operator.taps("Transvaal")
+    await operator.taps("Coördinator aanwijzen")
+    await operator.taps("Carla")
+
+    await telegram.wait_for(lambda: "leden" in scoped_commands(telegram, carla.user_id))
+    assert "buurten" not in scoped_commands(telegram, carla.user_id)
+    await operator.taps("Carla weghalen")
+    await telegram.wait_for(lambda: bool(telegram.calls("deleteMyCommands")))

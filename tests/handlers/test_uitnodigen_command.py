@@ -24,9 +24,16 @@ async def codes(runtime: Runtime) -> list[InviteCode]:
 
 
 async def makes_a_link(coordinator: Person, kind: str, validity: str) -> str:
+    """Returns the message with the link, once the poster has arrived too."""
+    telegram = coordinator.telegram
+    posters = len(telegram.calls("sendDocument", chat_id=coordinator.user_id))
     await coordinator.sends("/uitnodigen")
     await coordinator.taps(kind)
-    return await coordinator.taps(validity)
+    await coordinator.taps(validity)
+    await telegram.wait_for(
+        lambda: len(telegram.calls("sendDocument", chat_id=coordinator.user_id)) > posters
+    )
+    return telegram.sent_texts(coordinator.user_id)[-1]
 
 
 async def test_a_single_use_link_with_a_poster_lets_one_neighbour_in(
@@ -43,7 +50,6 @@ async def test_a_single_use_link_with_a_poster_lets_one_neighbour_in(
     assert link in message
     assert "voor één persoon, geldig tot 2 december 2026, 0× gebruikt" in message
     assert (code.max_uses, code.expires_at is not None) == (1, True)
-    await telegram.wait_for(lambda: bool(telegram.calls("sendDocument", chat_id=carla.user_id)))
     upload = telegram.calls("sendDocument", chat_id=carla.user_id)[-1].params["document"]
     assert isinstance(upload, UploadedFile)
     assert Image.open(io.BytesIO(upload.data)).size == (WIDTH, HEIGHT)
