@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Buurt, BuurtRole, Conversation, InboxUpdate, Member, OutboxMessage, TelegramChat
+from bot.db.models import (
+    AuditEntry,
+    Broadcast,
+    Buurt,
+    BuurtRole,
+    Conversation,
+    InboxUpdate,
+    Member,
+    OutboxMessage,
+    TelegramChat,
+)
 from bot.services.membership import UnknownMember
 
 
@@ -36,6 +46,14 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
         )
     ).all()
     chat = await session.get(TelegramChat, telegram_user_id)
+    admin_actions = (
+        await session.execute(
+            select(AuditEntry.at, AuditEntry.action, Buurt.name)
+            .outerjoin(Buurt, Buurt.id == AuditEntry.buurt_id)
+            .where(AuditEntry.actor_telegram_id == telegram_user_id)
+            .order_by(AuditEntry.id)
+        )
+    ).all()
     return {
         "exported_at": _when(now),
         "profile": {
@@ -60,6 +78,10 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
         }
         if conversation
         else None,
+        "admin_actions": [
+            {"at": _when(at), "action": action, "buurt": buurt_name}
+            for at, action, buurt_name in admin_actions
+        ],
         "messages_sent_to_you": [
             {"queued_at": _when(m.created_at), "status": m.status, "text": m.payload.get("text")}
             for m in messages
@@ -86,5 +108,14 @@ async def forget(session: AsyncSession, telegram_user_id: int) -> bool:
             OutboxMessage.status == "pending",
         )
     )
+    # The audit log keeps what coordinators did, but no longer says to whom.
+    await session.execute(
+        update(AuditEntry)
+        .where(
+            or_(AuditEntry.target == f"user:{telegram_user_id}", AuditEntry.target == f"member:{member.id}")
+        )
+        .values(target="forgotten")
+    )
+    await session.execute(delete(Broadcast).where(Broadcast.author_telegram_id == telegram_user_id))
     await session.delete(member)
     return True
