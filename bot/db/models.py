@@ -243,3 +243,36 @@ class Broadcast(Base):
     skipped: Mapped[int] = mapped_column(default=0)
     # When the author was told how it went; None while messages are still on their way.
     reported_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Activity(Base):
+    """Something in the buurt: a koffieochtend, a wandeling, a repair café. Gone once it is over."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"), index=True)
+    organiser_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(80))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    place: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+
+
+class ActivityAttendee(Base):
+    """A member who said "Ik kom"."""
+
+    __tablename__ = "activity_attendees"
+
+    activity_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_id: Mapped[int] = mapped_column(
+        BigIntId,
+        ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    )
+    since: Mapped[datetime]

@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot.handlers import (
+    activities,
     admin_buurten,
     admin_invites,
     admin_leden,
@@ -57,6 +58,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "koppel": groups.link,
         "ontkoppel": groups.unlink,
         "omroep": broadcast.start,
+        "activiteit": activities.plan,
+        "activiteiten": activities.show_upcoming,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -72,6 +75,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (admin_invites.CALLBACK_PATTERN, admin_invites.on_button),
         (groups.CALLBACK_PATTERN, groups.on_button),
         (broadcast.CALLBACK_PATTERN, broadcast.on_button),
+        (activities.CALLBACK_PATTERN, activities.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

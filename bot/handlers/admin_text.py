@@ -6,19 +6,20 @@ from html import escape
 
 from telegram import Update
 
-from bot.handlers import admin_buurten, keyboards
+from bot.handlers import activities, admin_buurten, keyboards
 from bot.handlers.admin_common import actor, refuse
 from bot.handlers.broadcast import CANCEL, SEND
 from bot.handlers.commands import refresh_admin_menu
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
+from bot.services import activities as activity_planning
 from bot.services import broadcasts, buurt_admin, buurten, conversations
 from bot.services.authority import NotAllowed, UnknownBuurt
 from bot.services.conversations import State
 from bot.services.postcodes import InvalidPostcode
 from bot.services.validation import InvalidText
 
-FLOWS = frozenset({buurt_admin.FLOW, broadcasts.FLOW})
+FLOWS = frozenset({buurt_admin.FLOW, broadcasts.FLOW, activity_planning.FLOW})
 
 
 async def handles(update: Update, context: BotContext, text: str) -> bool:
@@ -31,6 +32,8 @@ async def handles(update: Update, context: BotContext, text: str) -> bool:
     try:
         if state.flow == buurt_admin.FLOW:
             await _buurt_answer(update, context, state, text)
+        elif state.flow == activity_planning.FLOW:
+            await activities.text_given(update, context, state, text)
         else:
             await _broadcast_text(update, context, state, text)
     except (NotAllowed, UnknownBuurt):

@@ -24,6 +24,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("pauze", N_("A break from messages")),
     ("hervat", N_("Messages again after a break")),
     ("verhuizen", N_("Move to another buurt")),
+    ("activiteiten", N_("What is planned in your buurt")),
     ("mijngegevens", N_("See what Buurtbot keeps about you")),
     ("vergeetmij", N_("Delete everything about you")),
     ("stop", N_("Stop what you are doing")),
@@ -35,6 +36,7 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("leden", N_("Members of your buurt, and who is waiting")),
     ("uitnodigen", N_("An invite link and a QR poster")),
     ("omroep", N_("A message to all members")),
+    ("activiteit", N_("Plan an activity, see who is coming")),
     ("koppel", N_("Link your buurt's group (send it in the group)")),
 )
 OPERATOR_COMMANDS: tuple[tuple[str, str], ...] = (

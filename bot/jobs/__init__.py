@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.jobs.activities import forget_past_activities
 from bot.jobs.broadcast_reports import report_finished_broadcasts
 from bot.jobs.housekeeping import forget_old_traffic
 
@@ -22,4 +23,10 @@ def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
         interval=timedelta(seconds=30),
         first=timedelta(seconds=30),
         name="omroep-reports",
+    )
+    application.job_queue.run_repeating(
+        forget_past_activities,
+        interval=timedelta(hours=1),
+        first=timedelta(minutes=2),
+        name="past-activities",
     )

@@ -9,6 +9,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
+    Activity,
+    ActivityAttendee,
     AuditEntry,
     Broadcast,
     Buurt,
@@ -54,6 +56,19 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
             .order_by(AuditEntry.id)
         )
     ).all()
+    activities = (
+        await session.execute(
+            select(Activity.title, Activity.starts_at, Activity.organiser_telegram_id == telegram_user_id)
+            .outerjoin(
+                ActivityAttendee,
+                (ActivityAttendee.activity_id == Activity.id) & (ActivityAttendee.member_id == member.id),
+            )
+            .where(
+                (Activity.organiser_telegram_id == telegram_user_id) | ActivityAttendee.member_id.is_not(None)
+            )
+            .order_by(Activity.starts_at)
+        )
+    ).all()
     return {
         "exported_at": _when(now),
         "profile": {
@@ -81,6 +96,10 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
         "admin_actions": [
             {"at": _when(at), "action": action, "buurt": buurt_name}
             for at, action, buurt_name in admin_actions
+        ],
+        "activities": [
+            {"title": title, "starts_at": _when(starts_at), "you": "organise" if organiser else "are coming"}
+            for title, starts_at, organiser in activities
         ],
         "messages_sent_to_you": [
             {"queued_at": _when(m.created_at), "status": m.status, "text": m.payload.get("text")}

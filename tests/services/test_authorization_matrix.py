@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
-from bot.db.models import AuditEntry, Member
+from bot.db.models import Activity, AuditEntry, Member
 from bot.services import (
+    activities,
     audit,
     broadcasts,
     buurt_admin,
@@ -32,6 +35,7 @@ from tests.fakes.clock import FakeClock
 OPERATOR, COORDINATOR, OTHER_COORDINATOR, RESIDENT, NEWCOMER, LATER_COORDINATOR = 900, 21, 31, 41, 51, 61
 GROUP = -100500
 OPERATORS = frozenset({OPERATOR})
+ZONE = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass
@@ -39,6 +43,7 @@ class World:
     buurt_id: int
     newcomer_id: int
     invite_id: int
+    activity_id: int
 
 
 async def _world(db: Database, clock: FakeClock) -> World:
@@ -59,7 +64,18 @@ async def _world(db: Database, clock: FakeClock) -> World:
         newcomer = await membership.member_of(session, NEWCOMER)
         invite = await invites.create_invite(session, buurt.id, now)
         await groups.link(session, Actor(COORDINATOR, OPERATORS), GROUP, buurt.id, language="nl", now=now)
-        return World(buurt.id, newcomer.id, invite.id)
+        activity = Activity(
+            buurt_id=buurt.id,
+            organiser_telegram_id=COORDINATOR,
+            title="Koffieochtend",
+            starts_at=now + timedelta(days=3),
+            place="Buurthuis",
+            text="",
+            created_at=now,
+        )
+        session.add(activity)
+        await session.flush()
+        return World(buurt.id, newcomer.id, invite.id, activity.id)
 
 
 Action = Callable[[AsyncSession, Actor, World, FakeClock], Awaitable[object]]
@@ -69,6 +85,13 @@ async def _broadcast(session: AsyncSession, actor: Actor, world: World, clock: F
     state = State(broadcasts.FLOW, "text", {"buurt_id": world.buurt_id})
     await broadcasts.text_given(session, actor, state, "Koffie om 10 uur!", now=clock.now())
     return await broadcasts.confirm(session, actor, now=clock.now())
+
+
+async def _plan(session: AsyncSession, actor: Actor, world: World, clock: FakeClock) -> object:
+    state = State(activities.FLOW, "title", {"buurt_id": world.buurt_id})
+    for answer in ("Wandeling", "30-11 14:00", "Bij de kerk", "-"):
+        await activities.answer_given(session, actor, state, answer, now=clock.now(), zone=ZONE)
+    return state
 
 
 # (audit action, who may do it, how)
@@ -137,6 +160,12 @@ ACTIONS: list[tuple[str, str, Action]] = [
     ),
     (groups.UNLINK, "coordinator", lambda s, a, w, c: groups.unlink(s, a, GROUP, now=c.now())),
     (broadcasts.SEND, "coordinator", _broadcast),
+    (activities.CREATE, "coordinator", _plan),
+    (
+        activities.CANCEL,
+        "coordinator",
+        lambda s, a, w, c: activities.cancel(s, a, w.activity_id, now=c.now(), zone=ZONE),
+    ),
 ]
 
 CALLERS = [("resident", RESIDENT), ("coordinator of another buurt", OTHER_COORDINATOR)]

@@ -1,4 +1,4 @@
-"""Add the audit log of admin actions, buurt groups linked with /koppel, and broadcasts (/omroep).
+"""Add the audit log of admin actions, buurt groups (/koppel), broadcasts (/omroep) and activities.
 
 Revision ID: 0006_coordination
 Revises: 0003_membership
@@ -61,9 +61,48 @@ def upgrade() -> None:
     )
     op.create_index("ix_broadcasts_buurt_id", "broadcasts", ["buurt_id"])
     op.create_index("ix_broadcasts_reported_at", "broadcasts", ["reported_at"])
+    op.create_table(
+        "activities",
+        sa.Column("id", BigIntId, nullable=False),
+        sa.Column("buurt_id", BigIntId, nullable=False),
+        sa.Column("organiser_telegram_id", sa.BigInteger(), nullable=False),
+        sa.Column("title", sa.String(80), nullable=False),
+        sa.Column("starts_at", UtcDateTime(), nullable=False),
+        sa.Column("place", sa.String(80), nullable=False),
+        sa.Column("text", sa.String(500), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["buurt_id"], ["buurten.id"], name="fk_activities_buurt_id_buurten", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_activities"),
+    )
+    op.create_index("ix_activities_buurt_id", "activities", ["buurt_id"])
+    op.create_index("ix_activities_starts_at", "activities", ["starts_at"])
+    op.create_table(
+        "activity_attendees",
+        sa.Column("activity_id", BigIntId, autoincrement=False, nullable=False),
+        sa.Column("member_id", BigIntId, autoincrement=False, nullable=False),
+        sa.Column("since", UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["activity_id"],
+            ["activities.id"],
+            name="fk_activity_attendees_activity_id_activities",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name="fk_activity_attendees_member_id_members", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("activity_id", "member_id", name="pk_activity_attendees"),
+    )
+    op.create_index("ix_activity_attendees_member_id", "activity_attendees", ["member_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activity_attendees_member_id", table_name="activity_attendees")
+    op.drop_table("activity_attendees")
+    op.drop_index("ix_activities_starts_at", table_name="activities")
+    op.drop_index("ix_activities_buurt_id", table_name="activities")
+    op.drop_table("activities")
     op.drop_index("ix_broadcasts_reported_at", table_name="broadcasts")
     op.drop_index("ix_broadcasts_buurt_id", table_name="broadcasts")
     op.drop_table("broadcasts")
