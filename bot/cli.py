@@ -7,7 +7,7 @@ import asyncio
 import signal
 import sys
 
-from bot import __version__, cli_buurt
+from bot import __version__, cli_buurt, cli_coordinator
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
 
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Bring the database schema up to date (Alembic migrations) and exit.",
     )
     cli_buurt.add_parser(commands)
+    cli_coordinator.add_parser(commands)
     return parser
 
 
@@ -54,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_run(settings))
     if args.command == "buurt":
         return asyncio.run(cli_buurt.run(args, settings.database_url))
+    if args.command == "coordinator":
+        return asyncio.run(cli_coordinator.run(args, settings.database_url))
     return 0
 
 

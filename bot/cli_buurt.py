@@ -111,13 +111,13 @@ async def _list(database: Database) -> None:
         link = invites.invite_link(username or UNKNOWN_BOT, row.invite_code) if row.invite_code else "-"
         postcodes = ",".join(row.postcodes) or "-"
         table.append((row.name, postcodes, row.join_policy, str(row.member_count), link))
-    for line in _aligned(table):
+    for line in aligned(table):
         print(line)
     if username is None:
         print(UNKNOWN_BOT_NOTE)
 
 
-def _aligned(table: Sequence[tuple[str, ...]]) -> list[str]:
+def aligned(table: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(row[column]) for row in table) for column in range(len(table[0]))]
     return [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -30,9 +30,9 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.limits import RateLimits
 from bot.delivery.poller import Poller
 from bot.delivery.sender import Sender, SenderSettings
-from bot.handlers.commands import publish_commands
+from bot.handlers.commands import publish_admin_commands, publish_commands
 from bot.handlers.context import Dependencies
-from bot.services import bot_facts, members
+from bot.services import authority, bot_facts, members
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +113,20 @@ class Runtime:
             await publish_commands(self.application.bot, self.settings.default_language)
         except TelegramError as exc:  # the menu is a nicety; the bot works without it
             log.warning("could not publish the command list: %s", exc)
+        await self._publish_admin_commands()
         await self.application.start()
         _ALIVE_HERE.add(self.instance)
         self._lease_keeper = asyncio.create_task(self._keep_lease(), name="lease")
+
+    async def _publish_admin_commands(self) -> None:
+        try:
+            async with self.db.begin() as session:
+                admins = await authority.admins(
+                    session, self.settings.admin_ids, default_language=self.settings.default_language
+                )
+            await publish_admin_commands(self.application.bot, admins)
+        except Exception as exc:  # a nicety, like the command list itself
+            log.warning("could not publish the admin commands: %s", exc)
 
     async def _remember_username(self) -> None:
         """Store the bot's username, so that the command line can print invite links without Telegram."""

@@ -428,3 +428,80 @@ class CheckinAlert(Base):
     alerted_at: Mapped[datetime]
     response: Mapped[str | None] = mapped_column(String(16))  # "looking" or "cannot"
     responded_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """One admin action: who did what, when, in which buurt. Never the contents of a message."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    # The Telegram id of who did it; None for the operator's command line on the server.
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(40))
+    buurt_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("buurten.id", ondelete="SET NULL"), index=True
+    )
+    # What it was done to, as an id ("member:12", "invite:3", "chat:-100..."); never a text.
+    target: Mapped[str | None] = mapped_column(String(64))
+
+
+class BuurtGroup(Base):
+    """A Telegram group linked to a buurt by one of its coordinators (/koppel)."""
+
+    __tablename__ = "buurt_groups"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"), index=True)
+    # The language the bot speaks in the group: that of the coordinator who linked it.
+    language: Mapped[str] = mapped_column(String(8))
+    linked_at: Mapped[datetime]
+
+
+class Broadcast(Base):
+    """A message to every member of a buurt (/omroep). The text itself lives in the outbox only."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"), index=True)
+    author_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    # Members on a break at the moment it was sent; they get nothing.
+    skipped: Mapped[int] = mapped_column(default=0)
+    # When the author was told how it went; None while messages are still on their way.
+    reported_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Activity(Base):
+    """Something in the buurt: a koffieochtend, a wandeling, a repair café. Gone once it is over."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"), index=True)
+    organiser_telegram_id: Mapped[int] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(80))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    place: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+
+
+class ActivityAttendee(Base):
+    """A member who said "Ik kom"."""
+
+    __tablename__ = "activity_attendees"
+
+    activity_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_id: Mapped[int] = mapped_column(
+        BigIntId,
+        ForeignKey("members.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    )
+    since: Mapped[datetime]

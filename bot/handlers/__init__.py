@@ -16,13 +16,19 @@ from telegram.ext import (
 )
 
 from bot.handlers import (
+    activities,
+    admin_buurten,
+    admin_invites,
+    admin_leden,
     approval,
     asking,
+    broadcast,
     chat_events,
     checkin_answers,
     checkins,
     errors,
     fallback,
+    groups,
     helping,
     language,
     menu,
@@ -56,6 +62,15 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "mijnvragen": helping.show_mine,
         "namens": asking.on_behalf,
         "checkin": checkins.show,
+        # Coordinators and operators (each checks the caller's role on the server).
+        "buurten": admin_buurten.show_buurten,
+        "leden": admin_leden.show_members,
+        "uitnodigen": admin_invites.start,
+        "koppel": groups.link,
+        "ontkoppel": groups.unlink,
+        "omroep": broadcast.start,
+        "activiteit": activities.plan,
+        "activiteiten": activities.show_upcoming,
     }
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
@@ -71,6 +86,12 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (helping.CALLBACK_PATTERN, helping.on_button),
         (checkins.CALLBACK_PATTERN, checkins.on_button),
         (checkin_answers.CALLBACK_PATTERN, checkin_answers.on_button),
+        (admin_buurten.CALLBACK_PATTERN, admin_buurten.on_button),
+        (admin_leden.CALLBACK_PATTERN, admin_leden.on_button),
+        (admin_invites.CALLBACK_PATTERN, admin_invites.on_button),
+        (groups.CALLBACK_PATTERN, groups.on_button),
+        (broadcast.CALLBACK_PATTERN, broadcast.on_button),
+        (activities.CALLBACK_PATTERN, activities.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

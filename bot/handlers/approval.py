@@ -8,7 +8,8 @@ from telegram import Update
 
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
-from bot.services import membership
+from bot.services import member_admin, membership
+from bot.services.authority import Actor
 
 CALLBACK_PATTERN = r"^lid:(ja|nee):\d+$"
 
@@ -21,13 +22,12 @@ async def on_button(update: Update, context: BotContext) -> None:
     member_id = int(query.data.rsplit(":", 1)[1])
     try:
         async with context.unit_of_work() as session:
-            decision = await membership.decide(
+            decision = await member_admin.decide(
                 session,
-                approver_telegram_id=user.id,
-                member_id=member_id,
+                Actor(user.id, context.deps.settings.admin_ids),
+                member_id,
                 approve=approve,
                 now=context.deps.clock.now(),
-                operators=context.deps.settings.admin_ids,
             )
     except membership.NotAllowed:
         # Checked on the server: a forwarded or forged button must not let anyone in.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import ChatMember, Update
+from telegram import Chat, ChatMember, Update
 
 from bot.delivery import chats, outbox
 from bot.handlers.context import BotContext
+from bot.services import groups
 
 GONE = {ChatMember.BANNED, ChatMember.LEFT}
 
@@ -20,6 +21,11 @@ async def membership_changed(update: Update, context: BotContext) -> None:
             await outbox.mark_chat_unreachable(
                 session, chat_id, now=context.deps.clock.now(), error="the bot was blocked or removed"
             )
+            if change.chat.type in (Chat.GROUP, Chat.SUPERGROUP):
+                # Removed from a buurt group: the link goes too.
+                await groups.bot_removed(
+                    session, chat_id, by=change.from_user.id, now=context.deps.clock.now()
+                )
         else:
             await chats.mark_reachable(session, [chat_id])
 
@@ -30,3 +36,4 @@ async def group_migrated(update: Update, context: BotContext) -> None:
         return
     async with context.unit_of_work() as session:
         await outbox.follow_migration(session, message.chat.id, message.migrate_to_chat_id)
+        await groups.follow_migration(session, message.chat.id, message.migrate_to_chat_id)

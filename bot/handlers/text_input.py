@@ -7,7 +7,18 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot.handlers import asking, checkins, fallback, helping, menu, offering, onboarding, settings, talking
+from bot.handlers import (
+    admin_text,
+    asking,
+    checkins,
+    fallback,
+    helping,
+    menu,
+    offering,
+    onboarding,
+    settings,
+    talking,
+)
 from bot.handlers.context import BotContext
 from bot.services import checkins as checkin_service
 from bot.services import conversations
@@ -34,6 +45,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     button = which_button(message.text, context.t)
     if button is not None:
         await _MENU[button](update, context)
+        return
+    if await admin_text.handles(update, context, message.text):
         return
     now = context.deps.clock.now()
     ctx = joining.Context(user.id, now, context.deps.settings.admin_ids)

@@ -144,3 +144,8 @@ async def invites_of(session: AsyncSession, buurt_id: int) -> list[InviteCode]:
         select(InviteCode).where(InviteCode.buurt_id == buurt_id).order_by(InviteCode.id)
     )
     return list(rows)
+
+
+def lets_in(invite: InviteCode, now: datetime) -> bool:
+    """Whether the code still lets someone in at `now` (the Python twin of `usable`)."""
+    return _problem(invite, now) is None

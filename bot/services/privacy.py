@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
+    Activity,
+    ActivityAttendee,
+    AuditEntry,
+    Broadcast,
     Buurt,
     BuurtRole,
     Conversation,
@@ -49,6 +53,27 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
         )
     ).all()
     chat = await session.get(TelegramChat, telegram_user_id)
+    admin_actions = (
+        await session.execute(
+            select(AuditEntry.at, AuditEntry.action, Buurt.name)
+            .outerjoin(Buurt, Buurt.id == AuditEntry.buurt_id)
+            .where(AuditEntry.actor_telegram_id == telegram_user_id)
+            .order_by(AuditEntry.id)
+        )
+    ).all()
+    activities = (
+        await session.execute(
+            select(Activity.title, Activity.starts_at, Activity.organiser_telegram_id == telegram_user_id)
+            .outerjoin(
+                ActivityAttendee,
+                (ActivityAttendee.activity_id == Activity.id) & (ActivityAttendee.member_id == member.id),
+            )
+            .where(
+                (Activity.organiser_telegram_id == telegram_user_id) | ActivityAttendee.member_id.is_not(None)
+            )
+            .order_by(Activity.starts_at)
+        )
+    ).all()
     help_requests = (
         await session.scalars(
             select(HelpRequest).where(HelpRequest.requester_id == member.id).order_by(HelpRequest.id)
@@ -85,6 +110,14 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
         }
         if conversation
         else None,
+        "admin_actions": [
+            {"at": _when(at), "action": action, "buurt": buurt_name}
+            for at, action, buurt_name in admin_actions
+        ],
+        "activities": [
+            {"title": title, "starts_at": _when(starts_at), "you": "organise" if organiser else "are coming"}
+            for title, starts_at, organiser in activities
+        ],
         "help_requests": [
             {
                 "posted_at": _when(r.created_at),
@@ -145,6 +178,15 @@ async def forget(session: AsyncSession, telegram_user_id: int, *, now: datetime)
     )
     # The members they were a check-in contact for hear (without their name) that they left.
     await checkin_contacts.tell_members_their_contact_left(session, member.id, now=now)
+    # The audit log keeps what coordinators did, but no longer says to whom.
+    await session.execute(
+        update(AuditEntry)
+        .where(
+            or_(AuditEntry.target == f"user:{telegram_user_id}", AuditEntry.target == f"member:{member.id}")
+        )
+        .values(target="forgotten")
+    )
+    await session.execute(delete(Broadcast).where(Broadcast.author_telegram_id == telegram_user_id))
     await _forget_help(session, member, now=now)
     await session.delete(member)  # their check-ins, answers, contacts and alerts go with them (cascade)
     return True

@@ -1,0 +1,95 @@
+"""/leden: the members of the coordinator's buurt, and the newcomers waiting for a yes."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from html import escape
+
+from babel.dates import format_date
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.handlers import keyboards
+from bot.handlers.admin_common import actor, choose_buurt, in_private, number_after, refuse
+from bot.handlers.context import BotContext
+from bot.handlers.replies import answer
+from bot.i18n import Translator
+from bot.services import member_admin, membership
+from bot.services.authority import NotAllowed
+from bot.services.member_admin import MemberRow, Members
+
+CALLBACK_PATTERN = r"^adm:leden:"
+SHOW = "adm:leden:"
+MAX_LISTED = 100  # a message holds 4096 characters; the rest is counted
+
+
+async def show_members(update: Update, context: BotContext) -> None:
+    """/leden"""
+    if not await in_private(update, context):
+        return
+    buurt_id = await choose_buurt(update, context, SHOW)
+    if buurt_id is not None:
+        await _show(update, context, buurt_id)
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_user is None:
+        return
+    buurt_id = number_after(query.data, SHOW)
+    if buurt_id is None:
+        await answer(update, context.t("That button no longer works. Send /leden to start again."))
+        return
+    await _show(update, context, buurt_id)
+
+
+async def _show(update: Update, context: BotContext, buurt_id: int) -> None:
+    try:
+        # A unit of work: looking at the member list is written to the audit log.
+        async with context.unit_of_work() as session:
+            members = await member_admin.members_of(
+                session, actor(update, context), buurt_id, now=context.deps.clock.now()
+            )
+    except NotAllowed:
+        await refuse(update, context)
+        return
+    await answer(update, *render(members, context.t, context.language or "nl", context.deps.settings.zone))
+
+
+def render(
+    members: Members, t: Translator, language: str, zone: tzinfo
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    lines = [
+        t("👥 Members of {buurt}: {count}").format(
+            buurt=escape(members.buurt_name), count=len(members.active)
+        )
+    ]
+    lines += [_line(row, t, language, zone) for row in members.active[:MAX_LISTED]]
+    if len(members.active) > MAX_LISTED:
+        lines.append(t("… and {count} more.").format(count=len(members.active) - MAX_LISTED))
+    if not members.pending:
+        return "\n".join(lines), None
+    lines += ["", t("⏳ Waiting for a yes: {count}").format(count=len(members.pending))]
+    lines += [_line(row, t, language, zone) for row in members.pending[:MAX_LISTED]]
+    # The same buttons as in the question each coordinator got; approval.py decides.
+    rows = [
+        [
+            (t("✅ Let in {name}").format(name=row.name), f"{membership.APPROVE}{row.member_id}"),
+            (t("❌ Decline"), f"{membership.DECLINE}{row.member_id}"),
+        ]
+        for row in members.pending[:20]
+    ]
+    return "\n".join(lines), keyboards.buttons(rows)
+
+
+def _line(row: MemberRow, t: Translator, language: str, zone: tzinfo) -> str:
+    parts = [
+        f"• {escape(row.name)}",
+        t("since {date}").format(date=format_date(row.since.astimezone(zone), "d MMM yyyy", locale=language)),
+    ]
+    if row.coordinator:
+        parts.append(t("coordinator"))
+    if row.helper:
+        parts.append(t("helper"))
+    if row.paused:
+        parts.append(t("⏸️ on a break"))
+    return " – ".join(parts)
