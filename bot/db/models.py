@@ -49,6 +49,9 @@ class Member(Base):
     paused_until: Mapped[datetime | None]
     # When we once asked, after their first request, whether they can help a neighbour too.
     offer_nudged_at: Mapped[datetime | None]
+    # Blocked by a coordinator: no requests, offers or relayed messages; the reason is what they were told.
+    blocked_at: Mapped[datetime | None]
+    blocked_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class TelegramChat(Base):

@@ -68,8 +68,11 @@ class Dispatcher:
                     await asyncio.sleep(1)
                     continue
                 if not taken:
+                    # Not wait_for: on Python 3.11 it can swallow a cancellation that arrives together with
+                    # the wake-up, and then stop() waits for this loop forever. timeout() cannot.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self._idle_poll)
+                        async with asyncio.timeout(self._idle_poll):
+                            await self._wake.wait()
                     self._wake.clear()
         finally:
             writer.cancel()

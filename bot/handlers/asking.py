@@ -12,7 +12,7 @@ from bot.handlers import keyboards, onboarding
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
-from bot.services import help_terms, membership, requests
+from bot.services import help_terms, membership, moderation, requests
 from bot.services.requests import Draft, Step
 
 PREFIX = "vr:"
@@ -29,6 +29,9 @@ async def begin(update: Update, context: BotContext) -> None:
             step = await requests.begin(session, user.id, now=context.deps.clock.now())
     except requests.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
+        return
+    except moderation.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
         return
     except requests.TooManyOpen:
         await answer(
@@ -108,6 +111,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     except requests.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
         return
+    except moderation.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
+        return
     except membership.NotAllowed:
         await answer(update, context.t("Only a coordinator can post a request for someone else."))
         return
@@ -130,6 +136,12 @@ async def described(
             session, user.id, now=context.deps.clock.now(), text=text, voice=voice
         )
     await show(update, context, step)
+
+
+def blocked_text(context: BotContext, blocked: moderation.Blocked) -> str:
+    return context.t(
+        "A coordinator of your buurt has blocked you, so you can't do this now. The reason: {reason}"
+    ).format(reason=escape(blocked.reason or "-"))
 
 
 def _rows(pairs: list[tuple[str, str]], per_row: int = 2) -> list[list[tuple[str, str]]]:

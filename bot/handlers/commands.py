@@ -42,6 +42,10 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("uitnodigen", N_("An invite link and a QR poster")),
     ("omroep", N_("A message to all members")),
     ("activiteit", N_("Plan an activity, see who is coming")),
+    ("namens", N_("Post a request for a resident without Telegram")),
+    ("melding", N_("Handle reported messages")),
+    ("blokkeer", N_("Block a member")),
+    ("deblokkeer", N_("Lift a block")),
     ("koppel", N_("Link your buurt's group (send it in the group)")),
 )
 OPERATOR_COMMANDS: tuple[tuple[str, str], ...] = (

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers import keyboards
+from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
-from bot.services import help_terms, offers
+from bot.services import help_terms, membership, moderation, offers
 from bot.services.offers import Draft, Offer, Step
 
 PREFIX = "ab:"
@@ -23,6 +24,10 @@ async def show_offer(update: Update, context: BotContext) -> None:
         return
     async with context.db.begin() as session:
         existing = await offers.current(session, user.id)
+        member = await membership.find(session, user.id)
+    if member is not None and member.blocked_at is not None:
+        await answer(update, blocked_text(context, moderation.Blocked(member.blocked_reason)))
+        return
     if existing is None:
         await _begin(update, context)
         return
@@ -39,6 +44,9 @@ async def _begin(update: Update, context: BotContext) -> None:
             step = await offers.begin(session, update.effective_user.id, now=context.deps.clock.now())
     except offers.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
+        return
+    except moderation.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
         return
     await show(update, context, step)
 
@@ -71,8 +79,12 @@ async def on_button(update: Update, context: BotContext) -> None:
             text = t("Okay, you no longer get requests. Thank you for all your help! 💛")
         await answer(update, text)
         return
-    async with context.unit_of_work() as session:
-        step = await offers.choose(session, user.id, choice, now=now)
+    try:
+        async with context.unit_of_work() as session:
+            step = await offers.choose(session, user.id, choice, now=now)
+    except moderation.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
+        return
     await show(update, context, step)
 
 

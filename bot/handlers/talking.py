@@ -8,9 +8,10 @@ from html import escape
 from telegram import Message, ReactionTypeEmoji, Update
 
 from bot.handlers import keyboards
+from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, send
-from bot.services import help_terms, relay
+from bot.services import help_terms, moderation, relay
 
 
 def _kind(message: Message) -> tuple[str, str | None] | None:
@@ -56,6 +57,9 @@ async def pass_on(update: Update, context: BotContext) -> bool:
         return True
     except relay.NotInConversation:
         return False
+    except moderation.Blocked as blocked:
+        await send(update, blocked_text(context, blocked))
+        return True
     if talk is not None:
         # A small sign that it was passed on, without a message of its own.
         await context.bot.set_message_reaction(message.chat_id, message.message_id, [ReactionTypeEmoji("👌")])

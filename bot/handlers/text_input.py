@@ -14,6 +14,7 @@ from bot.handlers import (
     fallback,
     helping,
     menu,
+    moderation,
     offering,
     onboarding,
     settings,
@@ -60,6 +61,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if state is not None and state.flow == asking_service.FLOW and state.step == "thanks":
         await helping.thanks_typed(update, context, message.text)
+        return
+    if state is not None and state.flow == moderation.FLOW:
+        await moderation.typed(update, context, state, message.text)
         return
     if state is not None and state.flow == checkin_service.FLOW:
         await checkins.typed(update, context, state, message.text)

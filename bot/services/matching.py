@@ -148,6 +148,7 @@ async def pick_helpers(
             Member.id != request.requester_id,
             Member.buurt_id == request.buurt_id,
             Member.membership == membership.ACTIVE,
+            Member.blocked_at.is_(None),
             or_(
                 Member.paused_since.is_(None),
                 and_(Member.paused_until.is_not(None), Member.paused_until <= now),
@@ -252,6 +253,7 @@ async def _helper(session: AsyncSession, helper_telegram_id: int, request: HelpR
     if (
         helper is None
         or helper.membership != membership.ACTIVE
+        or helper.blocked_at is not None
         or helper.buurt_id != request.buurt_id
         or helper.id == request.requester_id
     ):
@@ -268,6 +270,8 @@ async def accept(
     assert request is not None
     if request.status not in ("open", "offered", "matched"):
         raise RequestGone
+    if request.helper_id == helper.id:  # the same button tapped twice: it is already theirs
+        return Accepted(await requester_first_name(session, request), request.category)
     invitation = await session.get(HelpInvitation, (request_id, helper.id))
     if invitation is not None and invitation.answer in ("refused", "left"):
         raise NotThisTime

@@ -38,7 +38,7 @@ async def languages_of(session: AsyncSession, telegram_user_ids: Collection[int]
             Member.telegram_user_id.in_(list(telegram_user_ids))
         )
     )
-    return {int(user_id): language for user_id, language in rows.tuples()}
+    return {int(user_id): language for user_id, language in rows.all()}
 
 
 async def register(

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelperCategory, HelperOffer, Member
-from bot.services import conversations, help_terms, membership
+from bot.services import conversations, help_terms, membership, moderation
 from bot.services.conversations import State
 
 FLOW = "offer"
@@ -76,6 +76,7 @@ async def _active_member(session: AsyncSession, telegram_user_id: int) -> Member
     member = await membership.find(session, telegram_user_id)
     if member is None or member.membership != membership.ACTIVE or member.buurt_id is None:
         raise NotAMember
+    moderation.check_not_blocked(member)
     return member
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import BuurtRole, HelperOffer, HelpInvitation, HelpRequest, Member
-from bot.services import conversations, help_terms, matching, membership
+from bot.services import conversations, help_terms, matching, membership, moderation
 from bot.services.conversations import State
 from bot.services.validation import InvalidText, clean_name, clean_text
 
@@ -121,6 +121,7 @@ async def _active_member(session: AsyncSession, telegram_user_id: int) -> Member
     member = await membership.find(session, telegram_user_id)
     if member is None or member.membership != membership.ACTIVE or member.buurt_id is None:
         raise NotAMember
+    moderation.check_not_blocked(member)
     return member
 
 

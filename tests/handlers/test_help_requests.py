@@ -156,11 +156,18 @@ async def test_the_first_yes_wins_and_the_other_helpers_hear_it_is_taken(
     await receives(telegram, cor, "vraagt om hulp")
     cors_question = cor.buttons()
 
+    brams_question = bram.buttons()
     assert "Ik vraag Anna of dat goed is" in await bram.taps("Ik help")
+    # The same button tapped twice (a slow connection): still his, nothing sent twice.
+    answered = len(telegram.calls("answerCallbackQuery"))
+    telegram.callback(bram.user_id, brams_question[0][1], first_name="Bram")
+    await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) > answered)
+    assert "Ik vraag Anna of dat goed is" in bram.last_text
     assert "Een andere buur helpt hier al mee" in await receives(telegram, cor, "andere buur")
     # Cor's old button, tapped anyway, changes nothing.
     assert "net iets sneller" in await cor.taps_data(cors_question[0][1])
     assert "Goed nieuws! Bram wil je helpen" in await receives(telegram, anna, "Goed nieuws")
+    assert sum("Goed nieuws" in text for text in telegram.sent_texts(anna.user_id)) == 1
 
 
 async def test_two_helpers_tapping_at_the_same_moment_never_both_get_the_request(
