@@ -17,7 +17,7 @@ from bot.db.models import HelpRequest, Member, RelayedMessage, Report
 from bot.delivery import outbox
 from bot.delivery.payloads import text_message
 from bot.i18n import translator
-from bot.services import audit, authority, help_terms, matching
+from bot.services import audit, authority, matching
 from bot.services.authority import Actor
 from bot.services.validation import clean_text
 
@@ -89,18 +89,6 @@ async def open_reports(session: AsyncSession, actor: Actor, *, limit: int = 10) 
             )
         )
     return found
-
-
-async def count_open(session: AsyncSession, actor: Actor) -> int:
-    buurten = [buurt.id for buurt in await authority.managed_buurten(session, actor)]
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Report)
-            .where(Report.buurt_id.in_(buurten), Report.status == "open")
-        )
-        or 0
-    )
 
 
 async def _report(session: AsyncSession, actor: Actor, report_id: int) -> Report:
@@ -278,7 +266,3 @@ async def blocked_members(session: AsyncSession, actor: Actor) -> list[Candidate
         select(Member).where(Member.buurt_id.in_(buurten), Member.blocked_at.is_not(None)).order_by(Member.id)
     )
     return [Candidate(m.id, m.display_name or "?", True) for m in rows.all()]
-
-
-def category_label(language: str, key: str | None) -> str:
-    return help_terms.category_label(translator(language), key or "anders")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import BuurtRole, HelperOffer, HelpInvitation, HelpRequest, Member
+from bot.db.models import BuurtRole, HelperOffer, HelpRequest, Member
 from bot.services import conversations, help_terms, matching, membership, moderation
 from bot.services.conversations import State
 from bot.services.validation import InvalidText, clean_name, clean_text
@@ -492,13 +492,3 @@ async def thanks_public(
 ) -> None:
     request = await _own_request(session, telegram_user_id, request_id, closed_ok=True)
     request.thanks_public = public and request.thanks is not None
-
-
-async def helpers_count(session: AsyncSession, request_id: int) -> int:
-    """How many neighbours were asked about a request so far (shown to the requester)."""
-    return int(
-        await session.scalar(
-            select(func.count()).select_from(HelpInvitation).where(HelpInvitation.request_id == request_id)
-        )
-        or 0
-    )
