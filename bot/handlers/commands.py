@@ -47,6 +47,7 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("blokkeer", N_("Block a member")),
     ("deblokkeer", N_("Lift a block")),
     ("koppel", N_("Link your buurt's group (send it in the group)")),
+    ("digest", N_("The weekly digest for your groups: preview and moment")),
 )
 OPERATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("buurten", N_("Add and change buurten, appoint coordinators")),
