@@ -52,6 +52,9 @@ class Member(Base):
     # Blocked by a coordinator: no requests, offers or relayed messages; the reason is what they were told.
     blocked_at: Mapped[datetime | None]
     blocked_reason: Mapped[str | None] = mapped_column(String(200))
+    # The weekly digest in their private chat (/weekbericht), and the ISO week it was last claimed for.
+    weekly_digest: Mapped[bool] = mapped_column(default=False)
+    digest_week: Mapped[str | None] = mapped_column(String(10))
 
 
 class TelegramChat(Base):

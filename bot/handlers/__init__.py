@@ -77,6 +77,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "activiteit": activities.plan,
         "activiteiten": activities.show_upcoming,
         "digest": digest.show,
+        "weekbericht": digest.personal,
     }
     # Before /start itself: "/start hv_<id>" comes from a request's button in a group's weekly digest.
     from_digest = filters.ChatType.PRIVATE & filters.Regex(helping.FROM_DIGEST)

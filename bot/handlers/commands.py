@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("hervat", N_("Messages again after a break")),
     ("verhuizen", N_("Move to another buurt")),
     ("activiteiten", N_("What is planned in your buurt")),
+    ("weekbericht", N_("The buurt's weekly digest in this chat")),
     ("mijngegevens", N_("See what Buurtbot keeps about you")),
     ("vergeetmij", N_("Delete everything about you")),
     ("stop", N_("Stop what you are doing")),

@@ -1,5 +1,5 @@
 """/digest for coordinators: a private preview of the buurt's weekly digest, and moving its moment
-(`/digest maandag 10:00`)."""
+(`/digest maandag 10:00`). /weekbericht for members: the same digest in their private chat, or not."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.handlers import keyboards
 from bot.handlers.admin_common import actor, choose_buurt, in_private, refuse
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, send
@@ -16,9 +17,11 @@ from bot.i18n import N_
 from bot.services import digest
 from bot.services.authority import NotAllowed, UnknownBuurt
 from bot.services.digest import Moment
+from bot.services.membership import UnknownMember
 
-CALLBACK_PATTERN = r"^adm:dg:"
+CALLBACK_PATTERN = r"^(adm:dg|wb):"
 PREVIEW, MOVE = "adm:dg:b:", "adm:dg:m:"  # MOVE: adm:dg:m:<weekday>:<minute>:<buurt id>
+PERSONAL_ON, PERSONAL_OFF = "wb:aan", "wb:uit"
 
 WEEKDAYS = (
     N_("Monday"),
@@ -86,6 +89,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
+    if query.data in (PERSONAL_ON, PERSONAL_OFF):
+        await _personal(update, context, on=query.data == PERSONAL_ON)
+        return
     await query.answer()
     parts = query.data.removeprefix("adm:dg:").split(":")
     if not all(part.isdigit() for part in parts[1:]):
@@ -143,3 +149,27 @@ async def _move(update: Update, context: BotContext, buurt_id: int, moment: Mome
             buurt=escape(name), moment=_moment_text(context, moment)
         ),
     )
+
+
+async def personal(update: Update, context: BotContext) -> None:
+    """/weekbericht: whether they get the weekly digest in this chat, with a button to change it."""
+    await _personal(update, context, on=None)
+
+
+async def _personal(update: Update, context: BotContext, *, on: bool | None) -> None:
+    assert update.effective_user is not None
+    t = context.t
+    try:
+        async with context.unit_of_work() as session:
+            chosen, moment = await digest.personal(session, update.effective_user.id, on=on)
+    except UnknownMember:
+        await answer(update, t("First join your buurt: send /start."))
+        return
+    when = _moment_text(context, moment)
+    if chosen:
+        text = t("📰 You get the buurt's weekly digest here, every {moment}.").format(moment=when)
+        button = (t("Stop the weekly digest"), PERSONAL_OFF)
+    else:
+        text = t("📰 Do you want the buurt's weekly digest here, every {moment}?").format(moment=when)
+        button = (t("Yes, send it to me"), PERSONAL_ON)
+    await answer(update, text, keyboards.buttons([[button]]))

@@ -1,4 +1,4 @@
-"""Every minute: ask the digest service which linked groups are due for their weekly digest."""
+"""Every minute: ask the digest service which groups and members are due for their weekly digest."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ async def send_due_digests(context: BotContext) -> None:
     while True:
         async with deps.db.begin() as session:
             sent = await digest.send_due(session, now=deps.clock.now(), zone=deps.settings.zone)
-        if sent:
+        if sent.groups or sent.members:
             deps.wake_sender()
-            log.info("weekly digest queued for %d groups", sent)
-        if sent < digest.BATCH:
+            log.info("weekly digest queued for %d groups and %d members", sent.groups, sent.members)
+        if not sent.more:
             return

@@ -1,4 +1,5 @@
-"""The weekly digest for linked groups: when it is due, sending it exactly once, a preview, its moment.
+"""The weekly digest for linked groups and for members who chose it: when it is due, sending it exactly
+once, a preview, its moment.
 
 Each buurt chooses its moment (default Monday 10:00 in the buurt's time zone). A group's digest is
 claimed with a conditional UPDATE of `buurt_groups.digest_week`, and its messages carry a dedupe key,
@@ -15,11 +16,11 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Buurt, BuurtGroup
+from bot.db.models import Buurt, BuurtGroup, Member
 from bot.delivery import outbox
 from bot.delivery.outbox import Priority
 from bot.i18n import translator
-from bot.services import audit, bot_facts
+from bot.services import audit, bot_facts, membership
 from bot.services.authority import Actor, check_manages
 from bot.services.digest_content import Contents, gather, render
 
@@ -61,41 +62,70 @@ def due_week(moment: Moment, *, now: datetime, zone: tzinfo) -> str | None:
     return week
 
 
-async def send_due(session: AsyncSession, *, now: datetime, zone: tzinfo) -> int:
-    """Queue the digest of up to BATCH groups whose moment has come today; returns how many."""
+@dataclass
+class Sent:
+    groups: int = 0
+    members: int = 0
+    more: bool = False  # a batch was full: ask again
+
+
+async def send_due(session: AsyncSession, *, now: datetime, zone: tzinfo) -> Sent:
+    """Queue the digests whose moment has come today: up to BATCH groups and BATCH members."""
     current, week = local_moment(now, zone)
-    due = await session.execute(
-        select(BuurtGroup.chat_id, BuurtGroup.language, Buurt)
-        .join(Buurt, Buurt.id == BuurtGroup.buurt_id)
-        .where(
-            Buurt.digest_weekday == current.weekday,
-            Buurt.digest_minute <= current.minute,
-            or_(BuurtGroup.digest_week.is_(None), BuurtGroup.digest_week != week),
+    moment_has_come = (Buurt.digest_weekday == current.weekday, Buurt.digest_minute <= current.minute)
+    groups = (
+        await session.execute(
+            select(BuurtGroup.chat_id, BuurtGroup.language, Buurt)
+            .join(Buurt, Buurt.id == BuurtGroup.buurt_id)
+            .where(
+                *moment_has_come,
+                or_(BuurtGroup.digest_week.is_(None), BuurtGroup.digest_week != week),
+            )
+            .order_by(BuurtGroup.buurt_id, BuurtGroup.chat_id)
+            .limit(BATCH)
         )
-        .order_by(BuurtGroup.buurt_id, BuurtGroup.chat_id)
-        .limit(BATCH)
-    )
+    ).all()
+    # Members on a break get nothing, and are not claimed: back the same day, they still get it.
+    members = (
+        await session.execute(
+            select(Member.id, Member.telegram_user_id, Member.language, Buurt)
+            .join(Buurt, Buurt.id == Member.buurt_id)
+            .where(
+                *moment_has_come,
+                Member.weekly_digest.is_(True),
+                Member.membership == membership.ACTIVE,
+                or_(Member.paused_since.is_(None), Member.paused_until <= now),
+                or_(Member.digest_week.is_(None), Member.digest_week != week),
+            )
+            .order_by(Member.buurt_id, Member.id)
+            .limit(BATCH)
+        )
+    ).all()
+    sent = Sent(more=len(groups) == BATCH or len(members) == BATCH)
     username = await bot_facts.recall(session, bot_facts.USERNAME)
     contents: dict[int, Contents] = {}
-    sent = 0
-    for chat_id, language, buurt in due.all():
-        if not await _claim(session, chat_id, week):
-            continue  # another sweep was first
+
+    async def payloads(buurt: Buurt, language: str) -> list[dict[str, Any]]:
         if buurt.id not in contents:
             contents[buurt.id] = await gather(session, buurt, now=now)
-        payloads = render(contents[buurt.id], translator(language), zone=zone, bot_username=username)
-        await _enqueue(session, chat_id, payloads, now=now, key=f"digest:{chat_id}:{week}")
-        sent += 1
+        return render(contents[buurt.id], translator(language), zone=zone, bot_username=username)
+
+    for chat_id, language, buurt in groups:
+        if await _claim(session, BuurtGroup, BuurtGroup.chat_id == chat_id, week):
+            await _enqueue(session, chat_id, await payloads(buurt, language), now=now, week=week)
+            sent.groups += 1
+    for member_id, telegram_user_id, language, buurt in members:
+        if await _claim(session, Member, Member.id == member_id, week):
+            await _enqueue(session, telegram_user_id, await payloads(buurt, language), now=now, week=week)
+            sent.members += 1
     return sent
 
 
-async def _claim(session: AsyncSession, chat_id: int, week: str) -> bool:
+async def _claim(session: AsyncSession, model: type[BuurtGroup | Member], which: Any, week: str) -> bool:
+    """Mark this week's digest as ours; False when another sweep was first."""
     result = await session.execute(
-        update(BuurtGroup)
-        .where(
-            BuurtGroup.chat_id == chat_id,
-            or_(BuurtGroup.digest_week.is_(None), BuurtGroup.digest_week != week),
-        )
+        update(model)
+        .where(which, or_(model.digest_week.is_(None), model.digest_week != week))
         .values(digest_week=week)
         .execution_options(synchronize_session=False)
     )
@@ -103,8 +133,9 @@ async def _claim(session: AsyncSession, chat_id: int, week: str) -> bool:
 
 
 async def _enqueue(
-    session: AsyncSession, chat_id: int, payloads: list[dict[str, Any]], *, now: datetime, key: str
+    session: AsyncSession, chat_id: int, payloads: list[dict[str, Any]], *, now: datetime, week: str
 ) -> None:
+    key = f"digest:{chat_id}:{week}"
     for part, payload in enumerate(payloads, start=1):
         await outbox.enqueue(
             session,
@@ -144,3 +175,19 @@ async def set_moment(
         now=now,
     )
     return buurt
+
+
+async def personal(
+    session: AsyncSession, telegram_user_id: int, *, on: bool | None = None
+) -> tuple[bool, Moment]:
+    """/weekbericht: whether the member gets the digest in their private chat (`on` changes it), and when.
+
+    UnknownMember for someone who is not (yet) a member of a buurt.
+    """
+    member = await membership.find(session, telegram_user_id)
+    buurt = await session.get(Buurt, member.buurt_id) if member and member.buurt_id is not None else None
+    if member is None or buurt is None or member.membership != membership.ACTIVE:
+        raise membership.UnknownMember(telegram_user_id)
+    if on is not None:
+        member.weekly_digest = on
+    return member.weekly_digest, Moment(buurt.digest_weekday, buurt.digest_minute)

@@ -259,3 +259,38 @@ async def test_the_button_in_the_digest_opens_the_request_in_the_private_chat(
     assert "🙋 Ik help" in [label for label, _ in bram.buttons()]
     assert "Ik vraag Anna of dat goed is" in await bram.taps("🙋 Ik help")  # the usual flow from here on
     assert "al gesloten" in await bram.sends(f"/start hv_{request.id}")  # no longer open
+
+
+async def test_a_member_chooses_the_weekly_digest_in_the_private_chat(
+    buurtbot: Runtime, people: People
+) -> None:
+    transvaal = await a_buurt(buurtbot, "Transvaal")
+    anna, bram, dirk = people("Anna"), people("Bram"), people("Dirk")
+    for person in (anna, bram, dirk):
+        await a_member(buurtbot, person)
+    await link(buurtbot, transvaal)
+
+    assert "Wil je het weekbericht van de buurt hier krijgen, elke maandag om 10:00?" in await anna.sends(
+        "/weekbericht"
+    )
+    assert "Je krijgt het weekbericht" in await anna.taps("Ja, stuur het mij")
+    await bram.sends("/weekbericht")
+    await bram.taps("Ja, stuur het mij")
+    assert "Stop het weekbericht" in [label for label, _ in bram.buttons()]
+    async with buurtbot.db.begin() as session:
+        member = await membership.member_of(session, bram.user_id)
+        member.paused_since = buurtbot.clock.now()  # a break from messages: no digest either
+
+    await sweep_at(buurtbot, MONDAY_TEN)
+    await sweep_at(buurtbot, MONDAY_TEN + timedelta(minutes=1))
+
+    [digest] = await digests(buurtbot, anna.user_id)
+    assert "Deze week in Transvaal" in digest.payload["text"]
+    assert digest.dedupe_key == f"digest:{anna.user_id}:2026-W49"
+    assert await digests(buurtbot, bram.user_id) == []
+    assert await digests(buurtbot, dirk.user_id) == []  # never asked for it
+    assert len(await digests(buurtbot)) == 1  # the group still gets its own
+
+
+async def test_someone_without_a_buurt_is_sent_to_start(buurtbot: Runtime, people: People) -> None:
+    assert "/start" in await people("Eva").sends("/weekbericht")

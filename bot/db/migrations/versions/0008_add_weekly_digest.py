@@ -1,4 +1,5 @@
-"""Add the weekly digest: each buurt's digest moment, and the week each group last got one.
+"""Add the weekly digest: each buurt's digest moment, the week each group last got one, and the
+personal digest a member can choose.
 
 Revision ID: 0008_digest
 Revises: 0007_blocks
@@ -26,9 +27,17 @@ def upgrade() -> None:
         batch.alter_column("digest_minute", server_default=None)
     with op.batch_alter_table("buurt_groups") as batch:
         batch.add_column(sa.Column("digest_week", sa.String(10), nullable=True))
+    with op.batch_alter_table("members") as batch:
+        batch.add_column(sa.Column("weekly_digest", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("digest_week", sa.String(10), nullable=True))
+    with op.batch_alter_table("members") as batch:
+        batch.alter_column("weekly_digest", server_default=None)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("members") as batch:
+        batch.drop_column("digest_week")
+        batch.drop_column("weekly_digest")
     with op.batch_alter_table("buurt_groups") as batch:
         batch.drop_column("digest_week")
     with op.batch_alter_table("buurten") as batch:
