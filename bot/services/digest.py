@@ -104,32 +104,42 @@ async def send_due(session: AsyncSession, *, now: datetime, zone: tzinfo) -> Sen
     sent = Sent(more=len(groups) == BATCH or len(members) == BATCH)
     username = await bot_facts.recall(session, bot_facts.USERNAME)
     contents: dict[int, Contents] = {}
+    rendered: dict[tuple[int, str], list[dict[str, Any]]] = {}
 
     async def payloads(buurt: Buurt, language: str) -> list[dict[str, Any]]:
         if buurt.id not in contents:
             contents[buurt.id] = await gather(session, buurt, now=now)
-        return render(contents[buurt.id], translator(language), zone=zone, bot_username=username)
+        if (buurt.id, language) not in rendered:
+            t = translator(language)
+            rendered[buurt.id, language] = render(contents[buurt.id], t, zone=zone, bot_username=username)
+        return rendered[buurt.id, language]
 
+    ours = await _claim(session, BuurtGroup.chat_id, [chat_id for chat_id, _, _ in groups], week)
     for chat_id, language, buurt in groups:
-        if await _claim(session, BuurtGroup, BuurtGroup.chat_id == chat_id, week):
+        if chat_id in ours:  # else another sweep was first
             await _enqueue(session, chat_id, await payloads(buurt, language), now=now, week=week)
             sent.groups += 1
+    ours = await _claim(session, Member.id, [member_id for member_id, _, _, _ in members], week)
     for member_id, telegram_user_id, language, buurt in members:
-        if await _claim(session, Member, Member.id == member_id, week):
+        if member_id in ours:
             await _enqueue(session, telegram_user_id, await payloads(buurt, language), now=now, week=week)
             sent.members += 1
     return sent
 
 
-async def _claim(session: AsyncSession, model: type[BuurtGroup | Member], which: Any, week: str) -> bool:
-    """Mark this week's digest as ours; False when another sweep was first."""
+async def _claim(session: AsyncSession, key: Any, keys: list[int], week: str) -> set[int]:
+    """Mark this week's digest as ours, in one statement; returns the keys that were not claimed before."""
+    if not keys:
+        return set()
+    model = key.class_
     result = await session.execute(
         update(model)
-        .where(which, or_(model.digest_week.is_(None), model.digest_week != week))
+        .where(key.in_(keys), or_(model.digest_week.is_(None), model.digest_week != week))
         .values(digest_week=week)
+        .returning(key)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return set(result.scalars().all())
 
 
 async def _enqueue(
