@@ -92,14 +92,14 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query.data in (PERSONAL_ON, PERSONAL_OFF):
         await _personal(update, context, on=query.data == PERSONAL_ON)
         return
-    await query.answer()
     parts = query.data.removeprefix("adm:dg:").split(":")
-    if not all(part.isdigit() for part in parts[1:]):
-        return
-    if parts[0] == "b" and len(parts) == 2:
-        await _preview(update, context, int(parts[1]))
-    elif parts[0] == "m" and len(parts) == 4:
-        await _move(update, context, int(parts[3]), Moment(int(parts[1]), int(parts[2])))
+    numbers = [int(part) for part in parts[1:] if part.isdigit()]
+    if parts[0] == "b" and len(parts) == len(numbers) + 1 == 2:
+        await _preview(update, context, numbers[0])
+    elif parts[0] == "m" and len(parts) == len(numbers) + 1 == 4:
+        await _move(update, context, numbers[2], Moment(numbers[0], numbers[1]))
+    else:
+        await query.answer(context.t("This button no longer works."), show_alert=True)
 
 
 async def _preview(update: Update, context: BotContext, buurt_id: int) -> None:

@@ -294,3 +294,25 @@ async def test_a_member_chooses_the_weekly_digest_in_the_private_chat(
 
 async def test_someone_without_a_buurt_is_sent_to_start(buurtbot: Runtime, people: People) -> None:
     assert "/start" in await people("Eva").sends("/weekbericht")
+
+
+async def test_a_coordinator_of_two_buurten_chooses_and_a_forged_button_is_refused(
+    buurtbot: Runtime, people: People
+) -> None:
+    await a_buurt(buurtbot, "Transvaal")
+    schilderswijk = await a_buurt(buurtbot, "Schilderswijk", postcodes="2525")
+    carla, otto = people("Carla"), people("Otto")
+    await a_coordinator(buurtbot, carla, "Transvaal")
+    await a_coordinator(buurtbot, carla, "Schilderswijk")
+    await a_coordinator(buurtbot, otto, "Transvaal")
+
+    assert "Welke buurt?" in await carla.sends("/digest")
+    await carla.taps("Schilderswijk")
+    await carla.telegram.wait_for(lambda: "Deze week in Schilderswijk" in carla.last_text)
+
+    await carla.sends("/digest zondag 9:30")
+    assert "Het weekbericht van Transvaal komt nu elke zondag om 09:30." in await carla.taps("Transvaal")
+
+    await otto.sends("/digest vrijdag 17:00")  # his one buurt: no question
+    assert "alleen een coördinator" in await otto.taps_data(f"adm:dg:b:{schilderswijk}")
+    assert "alleen een coördinator" in await otto.taps_data(f"adm:dg:m:0:600:{schilderswijk}")
