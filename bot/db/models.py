@@ -52,6 +52,9 @@ class Member(Base):
     # Blocked by a coordinator: no requests, offers or relayed messages; the reason is what they were told.
     blocked_at: Mapped[datetime | None]
     blocked_reason: Mapped[str | None] = mapped_column(String(200))
+    # The weekly digest in their private chat (/weekbericht), and the ISO week it was last claimed for.
+    weekly_digest: Mapped[bool] = mapped_column(default=False)
+    digest_week: Mapped[str | None] = mapped_column(String(10))
 
 
 class TelegramChat(Base):
@@ -135,6 +138,9 @@ class Buurt(Base):
     # "open": whoever has a way in is a member at once; "approval": a coordinator says yes first.
     join_policy: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
+    # The weekly digest's moment in the buurt's time zone: weekday (0 = Monday) and minutes after midnight.
+    digest_weekday: Mapped[int] = mapped_column(default=0)
+    digest_minute: Mapped[int] = mapped_column(default=600)
 
 
 class BuurtPostcode(Base):
@@ -460,6 +466,8 @@ class BuurtGroup(Base):
     # The language the bot speaks in the group: that of the coordinator who linked it.
     language: Mapped[str] = mapped_column(String(8))
     linked_at: Mapped[datetime]
+    # The ISO week ("2026-W48") of the last digest claimed for this group: one per week, across restarts.
+    digest_week: Mapped[str | None] = mapped_column(String(10))
 
 
 class Broadcast(Base):

@@ -26,3 +26,11 @@ def text_message(
             "is_persistent": True,
         }
     return payload
+
+
+def text_with_links(text: str, links: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """A sendMessage payload in HTML with one URL button per row, (label, url) each."""
+    payload: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
+    if links:
+        payload["reply_markup"] = {"inline_keyboard": [[{"text": label, "url": url}] for label, url in links]}
+    return payload

@@ -26,6 +26,7 @@ from bot.handlers import (
     chat_events,
     checkin_answers,
     checkins,
+    digest,
     errors,
     fallback,
     groups,
@@ -75,7 +76,12 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "omroep": broadcast.start,
         "activiteit": activities.plan,
         "activiteiten": activities.show_upcoming,
+        "digest": digest.show,
+        "weekbericht": digest.personal,
     }
+    # Before /start itself: "/start hv_<id>" comes from a request's button in a group's weekly digest.
+    from_digest = filters.ChatType.PRIVATE & filters.Regex(helping.FROM_DIGEST)
+    application.add_handler(CommandHandler("start", helping.open_from_digest, from_digest))
     for names, callback in commands.items():
         application.add_handler(CommandHandler(names, callback))
 
@@ -97,6 +103,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (groups.CALLBACK_PATTERN, groups.on_button),
         (broadcast.CALLBACK_PATTERN, broadcast.on_button),
         (activities.CALLBACK_PATTERN, activities.on_button),
+        (digest.CALLBACK_PATTERN, digest.on_button),
     )
     for pattern, callback in buttons:
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))

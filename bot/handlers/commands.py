@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("hervat", N_("Messages again after a break")),
     ("verhuizen", N_("Move to another buurt")),
     ("activiteiten", N_("What is planned in your buurt")),
+    ("weekbericht", N_("The buurt's weekly digest in this chat")),
     ("mijngegevens", N_("See what Buurtbot keeps about you")),
     ("vergeetmij", N_("Delete everything about you")),
     ("stop", N_("Stop what you are doing")),
@@ -47,6 +48,7 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("blokkeer", N_("Block a member")),
     ("deblokkeer", N_("Lift a block")),
     ("koppel", N_("Link your buurt's group (send it in the group)")),
+    ("digest", N_("The weekly digest for your groups: preview and moment")),
 )
 OPERATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("buurten", N_("Add and change buurten, appoint coordinators")),

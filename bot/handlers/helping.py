@@ -12,9 +12,11 @@ from bot.handlers import keyboards, talking
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, send
 from bot.services import help_terms, matching, relay, request_sweeps, requests
+from bot.services.digest_content import START_PREFIX
 from bot.services.validation import InvalidText
 
 CALLBACK_PATTERN = r"^hv:[a-z]+:(ja:|nee:)?\d+$"
+FROM_DIGEST = rf"^/start {START_PREFIX}\d+$"
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -145,6 +147,30 @@ async def _page(update: Update, context: BotContext, page_number: int, _: str) -
     if paging:
         rows.append(paging)
     await answer(update, "\n".join(lines), keyboards.buttons(rows))
+
+
+async def open_from_digest(update: Update, context: BotContext) -> None:
+    """/start hv_<id>, from a button in a group's weekly digest: that request, with 'Ik help'."""
+    assert update.effective_user is not None
+    request_id = int((context.args or ["0"])[0].removeprefix(START_PREFIX))
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            item = await requests.one_open(session, update.effective_user.id, request_id)
+    except requests.NotAMember:
+        await answer(update, t("First join your buurt: send /start."))
+        return
+    except requests.AlreadyClosed:
+        await answer(update, t("This request is already closed. Thank you! 💛"))
+        return
+    category = help_terms.category_label(t, item.category)
+    when = help_terms.when_label(t, item.when, item.wanted_on)
+    what = escape(item.text) if item.text else t("🎤 voice message")
+    text = f"<b>{escape(item.first_name)}</b> · {escape(category)} · {escape(when)}\n{what}"
+    rows = [
+        [(t("🙋 I'll help"), f"{matching.HELP}{item.id}"), (t("Not now"), f"{matching.NOT_NOW}{item.id}")]
+    ]
+    await answer(update, text, keyboards.buttons(rows))
 
 
 # -- one's own requests -------------------------------------------------------------------------------

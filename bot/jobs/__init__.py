@@ -10,6 +10,7 @@ from telegram.ext import Application
 from bot.jobs.activities import forget_past_activities
 from bot.jobs.broadcast_reports import report_finished_broadcasts
 from bot.jobs.checkins import forget_old_moods, send_due_checkins
+from bot.jobs.digest import send_due_digests
 from bot.jobs.help_requests import sweep_requests
 from bot.jobs.housekeeping import forget_old_traffic
 
@@ -40,4 +41,8 @@ def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> Non
     # Rounds of helpers are counted in hours; a minute late is never noticed, a minute of work is small.
     application.job_queue.run_repeating(
         sweep_requests, interval=timedelta(minutes=1), first=timedelta(seconds=30), name="help-requests"
+    )
+    # The digest's moment is a minute of the day; a sweep that finds nothing is one small query.
+    application.job_queue.run_repeating(
+        send_due_digests, interval=timedelta(minutes=1), first=timedelta(seconds=40), name="weekly-digest"
     )

@@ -97,6 +97,7 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
             "membership": member.membership,
             "paused_since": _when(member.paused_since),
             "paused_until": _when(member.paused_until),
+            "weekly_digest": member.weekly_digest,
             "unreachable_since": _when(chat.unreachable_since) if chat else None,
         },
         "consents": [{"what": "storing your data for neighbour help", "given_at": _when(member.consent_at)}]

@@ -411,6 +411,39 @@ async def open_in_buurt(session: AsyncSession, telegram_user_id: int, *, page: i
     return Page(listed, page, has_more=len(rows) > PAGE_SIZE)
 
 
+async def one_open(session: AsyncSession, telegram_user_id: int, request_id: int) -> Listed:
+    """One open request of the member's buurt (from a link in the weekly digest).
+
+    NotAMember without a buurt; AlreadyClosed when it is no longer open, in another buurt, or their own.
+    """
+    member = await _active_member(session, telegram_user_id)
+    row = (
+        await session.execute(
+            select(HelpRequest, Member.display_name)
+            .join(Member, Member.id == HelpRequest.requester_id)
+            .where(
+                HelpRequest.id == request_id,
+                HelpRequest.buurt_id == member.buurt_id,
+                HelpRequest.status == "open",
+                HelpRequest.requester_id != member.id,
+            )
+        )
+    ).first()
+    if row is None:
+        raise AlreadyClosed(request_id)
+    request, name = row
+    return Listed(
+        id=request.id,
+        first_name=first_name(request.on_behalf_of or name),
+        category=request.category,
+        when=request.when,
+        wanted_on=request.wanted_on,
+        text=request.text,
+        has_voice=request.voice_file_id is not None,
+        created_at=request.created_at,
+    )
+
+
 async def own(session: AsyncSession, telegram_user_id: int) -> list[tuple[HelpRequest, str | None]]:
     """/mijnvragen: their requests that are not finished, with the helper's first name when there is one."""
     member = await membership.find(session, telegram_user_id)

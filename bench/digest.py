@@ -1,0 +1,169 @@
+"""The weekly digest: 5,000 linked groups in 2,000 buurten, all due at the same Monday 10:00.
+
+    .venv/bin/python -m bench.digest --groups 5000 --buurten 2000 --database postgresql
+
+How long do the job's sweeps take to gather, render and queue every group's digest, commit included
+(goal: under 60 s on PostgreSQL)? Each buurt has 10 members (new this week), 3 open requests, 2 thank-you
+notes and 1 activity. Delivery is the outbox's business and measured by bench/outbox.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+
+from bench.common import quiet_logging
+from bench.databases import POSTGRES_MISSING, databases, postgres_url
+from bot.db.database import Database
+from bot.db.models import Activity, Buurt, BuurtGroup, HelpRequest, Member, OutboxMessage
+from bot.services import digest
+
+ZONE = ZoneInfo("Europe/Amsterdam")
+MONDAY_TEN = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+GOAL_SECONDS = 60
+MEMBERS, OPEN, THANKS = 10, 3, 2
+
+
+async def run(backend: str, *, groups: int, buurten: int) -> dict[str, Any]:
+    async with databases(backend) as fresh:
+        db = Database(await fresh())
+        try:
+            await _scene(db, groups=groups, buurten=buurten)
+            began = time.perf_counter()
+            batches = 0
+            while True:
+                async with db.begin() as session:
+                    sent = await digest.send_due(session, now=MONDAY_TEN, zone=ZONE)
+                batches += 1
+                if not sent.more:
+                    break
+            seconds = time.perf_counter() - began
+            async with db.begin() as session:
+                queued = await session.scalar(
+                    select(func.count(func.distinct(OutboxMessage.chat_id))).where(
+                        OutboxMessage.dedupe_key.like("digest:%")
+                    )
+                )
+        finally:
+            await db.dispose()
+    return {
+        "database": backend,
+        "groups": groups,
+        "buurten": buurten,
+        "groups_with_digest": int(queued or 0),
+        "batches": batches,
+        "seconds": seconds,
+        "goal_seconds": GOAL_SECONDS,
+    }
+
+
+async def _scene(db: Database, *, groups: int, buurten: int) -> None:
+    """Written in bulk, not measured."""
+    week_ago = MONDAY_TEN - timedelta(days=3)
+    async with db.begin() as session:
+        await session.execute(
+            insert(Buurt),
+            [{"name": f"Buurt {n}", "join_policy": "open", "created_at": week_ago} for n in range(buurten)],
+        )
+        buurt_ids = list((await session.scalars(select(Buurt.id).order_by(Buurt.id))).all())
+        await session.execute(
+            insert(BuurtGroup),
+            [
+                {
+                    "chat_id": -1_000_000 - n,
+                    "buurt_id": buurt_ids[n % buurten],
+                    "language": "nl",
+                    "linked_at": week_ago,
+                }
+                for n in range(groups)
+            ],
+        )
+        for start in range(0, buurten * MEMBERS, 5000):
+            await session.execute(
+                insert(Member),
+                [
+                    {
+                        "telegram_user_id": 400_000_000 + n,
+                        "language": "nl",
+                        "joined_at": week_ago,
+                        "buurt_id": buurt_ids[n % buurten],
+                        "membership": "active",
+                        "display_name": f"Buur{n}",
+                        "consent_at": week_ago,
+                    }
+                    for n in range(start, min(start + 5000, buurten * MEMBERS))
+                ],
+            )
+        members = (await session.execute(select(Member.id, Member.buurt_id))).all()
+        first_of = {buurt_id: member_id for member_id, buurt_id in reversed(members)}
+        rows = []
+        for buurt_id in buurt_ids:
+            for n in range(OPEN + THANKS):
+                done = n >= OPEN
+                rows.append(
+                    {
+                        "buurt_id": buurt_id,
+                        "requester_id": first_of[buurt_id],
+                        "category": "boodschappen",
+                        "text": "Melk en brood",
+                        "when": "week",
+                        "status": "done" if done else "open",
+                        "round": 0,
+                        "created_at": week_ago,
+                        "closed_at": week_ago if done else None,
+                        "expires_at": MONDAY_TEN + timedelta(days=10),
+                        "thanks": "Dank je wel, wat fijn!" if done else None,
+                        "thanks_public": done,
+                    }
+                )
+        for start in range(0, len(rows), 5000):
+            await session.execute(insert(HelpRequest), rows[start : start + 5000])
+        await session.execute(
+            insert(Activity),
+            [
+                {
+                    "buurt_id": buurt_id,
+                    "organiser_telegram_id": 1,
+                    "title": "Koffieochtend",
+                    "starts_at": MONDAY_TEN + timedelta(days=2),
+                    "place": "Buurthuis",
+                    "text": "",
+                    "created_at": week_ago,
+                }
+                for buurt_id in buurt_ids
+            ],
+        )
+
+
+def describe(result: dict[str, Any]) -> str:
+    return (
+        f"{result['database']}: {result['groups_with_digest']} of {result['groups']} groups in "
+        f"{result['buurten']} buurten got their digest queued in {result['seconds']:.1f} s "
+        f"({result['batches']} batches; goal under {result['goal_seconds']} s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--groups", type=int, default=5000)
+    parser.add_argument("--buurten", type=int, default=2000)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="postgresql")
+    args = parser.parse_args()
+    quiet_logging()
+    for backend in ["sqlite", "postgresql"] if args.database == "both" else [args.database]:
+        if backend == "postgresql" and postgres_url() is None:
+            print(POSTGRES_MISSING)
+            continue
+        print(describe(asyncio.run(run(backend, groups=args.groups, buurten=args.buurten))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
