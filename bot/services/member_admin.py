@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import BuurtRole, Member
+from bot.db.models import BuurtRole, HelperOffer, Member
 from bot.services import audit, membership, notify
 from bot.services.authority import COORDINATOR, Actor, check_manages
 
@@ -34,8 +34,13 @@ class Members:
 
 
 async def helper_ids(session: AsyncSession, buurt_id: int) -> set[int] | None:
-    """The member ids that offer help. A hook for the help-request work: None means "not known"."""
-    return None
+    """The ids of the buurt's members who offer help (paused or not)."""
+    rows = await session.scalars(
+        select(HelperOffer.member_id)
+        .join(Member, Member.id == HelperOffer.member_id)
+        .where(Member.buurt_id == buurt_id)
+    )
+    return set(rows.all())
 
 
 async def members_of(session: AsyncSession, actor: Actor, buurt_id: int, *, now: datetime) -> Members:

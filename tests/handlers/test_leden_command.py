@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.runtime import Runtime
-from bot.services import membership
+from bot.services import membership, offers
+from bot.services.offers import Draft
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
@@ -22,12 +23,13 @@ async def test_the_coordinator_sees_members_and_lets_a_newcomer_in(
     await a_member(buurtbot, nina, status=membership.PENDING)
     async with buurtbot.db.begin() as session:
         await membership.pause(session, bram.user_id, now=buurtbot.clock.now(), until=None)
+        await offers.save(session, anna.user_id, Draft(categories=["boodschappen"]), buurtbot.clock.now())
 
     listing = await carla.sends("/leden")
 
     assert "Leden van Transvaal: 3" in listing
     assert "• Carla – sinds 25 nov 2026 – coördinator" in listing
-    assert "• Anna – sinds 25 nov 2026" in listing
+    assert "• Anna – sinds 25 nov 2026 – helper" in listing
     assert "• Bram – sinds 25 nov 2026 – ⏸️ met pauze" in listing
     assert "Wacht op een ja: 1" in listing and "• Nina" in listing
     assert "Nina is nu lid van Transvaal" in await carla.taps("Nina toelaten")
