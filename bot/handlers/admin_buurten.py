@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers import keyboards
-from bot.handlers.admin_common import actor, in_private, number_after, refuse_operators_only
+from bot.handlers.admin_common import MAX_BUTTONS, actor, in_private, number_after, refuse_operators_only
 from bot.handlers.commands import refresh_admin_menu
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
@@ -45,7 +45,7 @@ async def show_buurten(update: Update, context: BotContext) -> None:
         await refuse_operators_only(update, context)
         return
     t = context.t
-    buttons = [[(f"🏘️ {row.name} ({row.member_count})", f"{SHOW}{row.id}")] for row in rows]
+    buttons = [[(f"🏘️ {row.name} ({row.member_count})", f"{SHOW}{row.id}")] for row in rows[:MAX_BUTTONS]]
     buttons.append([(t("➕ New buurt"), NEW)])
     text = t("Buurten on Buurtbot. Tap one to change it.") if rows else t("There are no buurten yet.")
     await answer(update, text, keyboards.buttons(buttons))

@@ -11,6 +11,9 @@ from bot.handlers.replies import answer
 from bot.services import authority
 from bot.services.authority import Actor
 
+# Telegram refuses a keyboard of more than 100 buttons. (Paging through more buurten is still to do.)
+MAX_BUTTONS = 90
+
 
 def actor(update: Update, context: BotContext) -> Actor:
     assert update.effective_user is not None
@@ -63,7 +66,7 @@ async def choose_buurt(update: Update, context: BotContext, prefix: str) -> int 
     await answer(
         update,
         context.t("Which buurt?"),
-        keyboards.buttons([[(buurt.name, f"{prefix}{buurt.id}")] for buurt in managed]),
+        keyboards.buttons([[(buurt.name, f"{prefix}{buurt.id}")] for buurt in managed[:MAX_BUTTONS]]),
     )
     return None
 
