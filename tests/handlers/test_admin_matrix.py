@@ -52,5 +52,10 @@ async def test_buttons_for_a_buurt_are_checked_on_the_server(
     allowed = caller == "operator" or (caller == "coordinator of this buurt" and who_may == "coordinator")
     if allowed:
         assert allowed_answer in answer
+        if data.startswith("inv:m:"):
+            # The poster follows the link; let its upload finish before the bot is stopped.
+            await person.telegram.wait_for(
+                lambda: bool(person.telegram.calls("sendDocument", chat_id=person.user_id))
+            )
     else:
         assert (OPERATOR_REFUSAL if who_may == "operator" else COORDINATOR_REFUSAL) in answer
