@@ -33,18 +33,23 @@ class Period:
 
 
 def period(kind: str, now: datetime, zone: tzinfo) -> Period:
-    """This week (from Monday), the last 4 weeks (4 weeks ago Monday on) or this year, up to now."""
+    """This week (from Monday), the last 4 weeks (from 3 weeks before this Monday) or this year.
+
+    It ends where the week or year ends: nothing is there yet after now, and what happened at this very
+    moment counts.
+    """
     today = now.astimezone(zone).date()
     monday = today - timedelta(days=today.weekday())
+    next_monday = monday + timedelta(weeks=1)
     if kind == WEEK:
-        first = monday
+        first, after = monday, next_monday
     elif kind == FOUR_WEEKS:
-        first = monday - timedelta(weeks=3)
+        first, after = monday - timedelta(weeks=3), next_monday
     elif kind == YEAR:
-        first = date(today.year, 1, 1)
+        first, after = date(today.year, 1, 1), date(today.year + 1, 1, 1)
     else:
         raise ValueError(kind)
-    return Period(_start_of(first, zone), now, first)
+    return Period(_start_of(first, zone), _start_of(after, zone), first)
 
 
 def _start_of(day: date, zone: tzinfo) -> datetime:
@@ -196,13 +201,13 @@ def _utc(moment: datetime) -> datetime:
 async def weekly(
     session: AsyncSession, actor: Actor, buurt_id: int, kind: str, *, now: datetime, zone: tzinfo
 ) -> list[Figures]:
-    """The same figures, one per week of the period (Monday to Sunday, the last one up to now)."""
+    """The same figures, one per week of the period (Monday to Sunday), up to this week."""
     buurt = await check_manages(session, actor, buurt_id)
     whole = period(kind, now, zone)
     monday = whole.first_day - timedelta(days=whole.first_day.weekday())
     weeks = []
-    while (start := _start_of(monday, zone)) < now:
-        end = min(_start_of(monday + timedelta(weeks=1), zone), now)
+    while (start := _start_of(monday, zone)) <= now:
+        end = min(_start_of(monday + timedelta(weeks=1), zone), whole.end)
         weeks.append(
             await _figures(session, buurt_id, buurt.name, Period(max(start, whole.start), end, monday))
         )

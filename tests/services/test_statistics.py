@@ -120,7 +120,7 @@ async def test_this_weeks_numbers(db: Database, clock: FakeClock) -> None:
 
     figures = await _figures(db, clock, buurt_id, statistics.WEEK)
 
-    assert (figures.period.start, figures.period.end) == (MONDAY, clock.now())
+    assert (figures.period.start, figures.period.end) == (MONDAY, MONDAY + timedelta(weeks=1))
     assert (figures.members, figures.new_members, figures.helpers) == (7, 1, 2)
     assert figures.categories == [CategoryCount("boodschappen", 3, 2, 1), CategoryCount("klusje", 1, 1, 1)]
     assert (figures.asked, figures.matched, figures.done) == (4, 3, 2)
