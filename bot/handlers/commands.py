@@ -41,6 +41,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("leden", N_("Members of your buurt, and who is waiting")),
     ("uitnodigen", N_("An invite link and a QR poster")),
+    ("statistiek", N_("Your buurt's numbers, with a chart")),
+    ("export", N_("The numbers per week as a file, anonymous")),
     ("omroep", N_("A message to all members")),
     ("activiteit", N_("Plan an activity, see who is coming")),
     ("namens", N_("Post a request for a resident without Telegram")),

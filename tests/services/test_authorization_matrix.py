@@ -27,6 +27,7 @@ from bot.services import (
     members,
     membership,
     roles,
+    statistics,
 )
 from bot.services.authority import Actor, NotAllowed
 from bot.services.conversations import State
@@ -161,6 +162,18 @@ ACTIONS: list[tuple[str, str, Action]] = [
     (groups.UNLINK, "coordinator", lambda s, a, w, c: groups.unlink(s, a, GROUP, now=c.now())),
     (broadcasts.SEND, "coordinator", _broadcast),
     (activities.CREATE, "coordinator", _plan),
+    (
+        statistics.VIEW,
+        "coordinator",
+        lambda s, a, w, c: statistics.figures(
+            s, a, w.buurt_id, statistics.FOUR_WEEKS, now=c.now(), zone=ZONE
+        ),
+    ),
+    (
+        statistics.EXPORT,
+        "coordinator",
+        lambda s, a, w, c: statistics.weekly(s, a, w.buurt_id, statistics.YEAR, now=c.now(), zone=ZONE),
+    ),
     (
         activities.CANCEL,
         "coordinator",
