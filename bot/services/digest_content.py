@@ -19,7 +19,7 @@ from bot.delivery.payloads import text_with_links
 from bot.i18n import Translator
 from bot.services import activities, help_terms, membership
 from bot.services.activities import Upcoming
-from bot.services.requests import first_name
+from bot.services.matching import first as first_name
 
 LIMIT = 4096  # characters in one Telegram message
 WEEK = timedelta(days=7)

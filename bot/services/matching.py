@@ -72,6 +72,7 @@ class Introduced:
 
 
 def first(name: str | None) -> str:
+    """Only a first name travels to neighbours; `display_name` may hold more than that."""
     return (name or "").split(" ")[0] or "?"
 
 

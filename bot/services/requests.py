@@ -112,11 +112,6 @@ class Page:
     has_more: bool
 
 
-def first_name(name: str | None) -> str:
-    """Only a first name travels to neighbours; `display_name` may hold more than that."""
-    return (name or "").split(" ")[0] or "?"
-
-
 async def _active_member(session: AsyncSession, telegram_user_id: int) -> Member:
     member = await membership.find(session, telegram_user_id)
     if member is None or member.membership != membership.ACTIVE or member.buurt_id is None:
@@ -398,7 +393,7 @@ async def open_in_buurt(session: AsyncSession, telegram_user_id: int, *, page: i
     listed = [
         Listed(
             id=request.id,
-            first_name=first_name(request.on_behalf_of or name),
+            first_name=matching.first(request.on_behalf_of or name),
             category=request.category,
             when=request.when,
             wanted_on=request.wanted_on,
@@ -434,7 +429,7 @@ async def one_open(session: AsyncSession, telegram_user_id: int, request_id: int
     request, name = row
     return Listed(
         id=request.id,
-        first_name=first_name(request.on_behalf_of or name),
+        first_name=matching.first(request.on_behalf_of or name),
         category=request.category,
         when=request.when,
         wanted_on=request.wanted_on,
@@ -457,7 +452,7 @@ async def own(session: AsyncSession, telegram_user_id: int) -> list[tuple[HelpRe
     result: list[tuple[HelpRequest, str | None]] = []
     for request in rows.scalars():
         helper = await session.get(Member, request.helper_id) if request.helper_id else None
-        result.append((request, first_name(helper.display_name) if helper else None))
+        result.append((request, matching.first(helper.display_name) if helper else None))
     return result
 
 
