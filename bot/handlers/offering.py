@@ -9,7 +9,7 @@ from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
-from bot.services import help_terms, membership, moderation, offers
+from bot.services import help_terms, moderation, offers
 from bot.services.offers import Draft, Offer, Step
 
 PREFIX = "ab:"
@@ -22,11 +22,11 @@ async def show_offer(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    async with context.db.begin() as session:
-        existing = await offers.current(session, user.id)
-        member = await membership.find(session, user.id)
-    if member is not None and member.blocked_at is not None:
-        await answer(update, blocked_text(context, moderation.Blocked(member.blocked_reason)))
+    try:
+        async with context.db.begin() as session:
+            existing = await offers.shown_to(session, user.id)
+    except moderation.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
         return
     if existing is None:
         await _begin(update, context)

@@ -101,6 +101,14 @@ async def current(session: AsyncSession, telegram_user_id: int) -> Offer | None:
     )
 
 
+async def shown_to(session: AsyncSession, telegram_user_id: int) -> Offer | None:
+    """What /aanbod shows: their offer, or None. Raises moderation.Blocked for a blocked member."""
+    member = await membership.find(session, telegram_user_id)
+    if member is not None:
+        moderation.check_not_blocked(member)
+    return await current(session, telegram_user_id)
+
+
 async def begin(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> Step:
     """Start (or change) the offer, beginning with what they already offer."""
     await _active_member(session, telegram_user_id)
