@@ -107,6 +107,19 @@ def _message(request: HelpRequest, text: str, buttons: Buttons) -> tuple[str, di
     return "sendVoice", payload
 
 
+async def tell(
+    session: AsyncSession, member: Member, text: str, *, key: str, now: datetime, buttons: Buttons = ()
+) -> bool:
+    """A message about a request to one of its people, through the outbox, once per `key`."""
+    return await outbox.enqueue(
+        session,
+        chat_id=member.telegram_user_id,
+        now=now,
+        payload=text_message(text, buttons=buttons),
+        dedupe_key=key,
+    )
+
+
 def ask_key(request_id: int, helper_id: int) -> str:
     return f"req:{request_id}:ask:{helper_id}"
 
@@ -238,13 +251,7 @@ async def _escalate(
             "Finding someone for your request ({category}) takes a little longer. "
             "The coordinators of your buurt know about it and are looking with you. 💛"
         ).format(category=escape(help_terms.category_label(t, request.category)))
-        await outbox.enqueue(
-            session,
-            chat_id=requester.telegram_user_id,
-            now=now,
-            payload=text_message(text),
-            dedupe_key=f"req:{request.id}:taking-longer",
-        )
+        await tell(session, requester, text, key=f"req:{request.id}:taking-longer", now=now)
 
 
 async def _helper(session: AsyncSession, helper_telegram_id: int, request: HelpRequest | None) -> Member:
@@ -423,12 +430,8 @@ async def requester_decides(
             "Your phone number and username stay hidden."
         ).format(name=escape(name), category=escape(category))
         buttons = conversation_buttons(t, request.id)
-        await outbox.enqueue(
-            session,
-            chat_id=helper.telegram_user_id,
-            now=now,
-            payload=text_message(text, buttons=buttons),
-            dedupe_key=f"req:{request.id}:introduced:{helper.id}",
+        await tell(
+            session, helper, text, key=f"req:{request.id}:introduced:{helper.id}", now=now, buttons=buttons
         )
         return Introduced(first(helper.display_name), request.category)
     invitation = await session.get(HelpInvitation, (request.id, helper.id))
@@ -438,13 +441,7 @@ async def requester_decides(
     text = t("{name} has found another way this time. Thank you so much for offering to help! 💛").format(
         name=escape(name)
     )
-    await outbox.enqueue(
-        session,
-        chat_id=helper.telegram_user_id,
-        now=now,
-        payload=text_message(text),
-        dedupe_key=f"req:{request.id}:refused:{helper.id}",
-    )
+    await tell(session, helper, text, key=f"req:{request.id}:refused:{helper.id}", now=now)
     await next_round(session, request, now=now, zone=zone, round_hours=round_hours)
     return None
 
@@ -496,12 +493,12 @@ async def close(
                 text = t("{name} no longer needs help with this request. Thank you for offering! 💛").format(
                     name=name
                 )
-            told = await outbox.enqueue(
+            told = await tell(
                 session,
-                chat_id=helper.telegram_user_id,
+                helper,
+                text,
+                key=f"req:{request.id}:{'gone' if anonymous else 'closed'}:{helper.id}",
                 now=now,
-                payload=text_message(text),
-                dedupe_key=f"req:{request.id}:{'gone' if anonymous else 'closed'}:{helper.id}",
             )
     return Closed(request.id, request.category, told)
 
@@ -518,13 +515,7 @@ async def helper_gone(session: AsyncSession, request: HelpRequest, *, now: datet
     text = t(
         "Your helper can no longer help with your request ({category}). I am looking for someone else."
     ).format(category=escape(help_terms.category_label(t, request.category)))
-    await outbox.enqueue(
-        session,
-        chat_id=requester.telegram_user_id,
-        now=now,
-        payload=text_message(text),
-        dedupe_key=f"req:{request.id}:helper-gone:{now.isoformat()}",
-    )
+    await tell(session, requester, text, key=f"req:{request.id}:helper-gone:{now.isoformat()}", now=now)
 
 
 async def pass_on_thanks(session: AsyncSession, request: HelpRequest, *, now: datetime) -> None:
@@ -537,10 +528,4 @@ async def pass_on_thanks(session: AsyncSession, request: HelpRequest, *, now: da
     text = t("💌 A thank-you from {name}:\n<i>{thanks}</i>").format(
         name=escape(await requester_first_name(session, request)), thanks=escape(request.thanks)
     )
-    await outbox.enqueue(
-        session,
-        chat_id=helper.telegram_user_id,
-        now=now,
-        payload=text_message(text),
-        dedupe_key=f"req:{request.id}:thanks",
-    )
+    await tell(session, helper, text, key=f"req:{request.id}:thanks", now=now)

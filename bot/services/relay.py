@@ -275,13 +275,7 @@ async def share_contact(
         "📇 {name} shares their contact details with you: "
         '<a href="tg://user?id={user_id}">open a chat with {name}</a>.'
     ).format(name=name, user_id=sides.me.telegram_user_id)
-    await outbox.enqueue(
-        session,
-        chat_id=sides.other.telegram_user_id,
-        now=now,
-        payload=text_message(text),
-        dedupe_key=f"req:{request_id}:contact:{sides.me.id}",
-    )
+    await matching.tell(session, sides.other, text, key=f"req:{request_id}:contact:{sides.me.id}", now=now)
     return _name_of(sides.other, sides.request)
 
 
@@ -316,13 +310,7 @@ async def leave(
         text = t("{name} has ended the conversation about the request. Thank you for your help! 💛").format(
             name=name
         )
-    await outbox.enqueue(
-        session,
-        chat_id=sides.other.telegram_user_id,
-        now=now,
-        payload=text_message(text),
-        dedupe_key=f"req:{request_id}:left:{helper_id}",
-    )
+    await matching.tell(session, sides.other, text, key=f"req:{request_id}:left:{helper_id}", now=now)
     request.round = min(request.round, matching.ROUNDS - 1)
     await matching.next_round(session, request, now=now, zone=zone, round_hours=round_hours)
     return _name_of(sides.other, request)

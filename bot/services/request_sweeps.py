@@ -15,8 +15,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpRequest, Member
-from bot.delivery import outbox
-from bot.delivery.payloads import text_message
 from bot.i18n import translator
 from bot.services import help_terms, matching
 
@@ -103,12 +101,13 @@ async def _warn(session: AsyncSession, request: HelpRequest, *, now: datetime) -
         category=escape(help_terms.category_label(t, request.category))
     )
     buttons = [[(t("Still needed"), f"{STILL_NEEDED}{request.id}"), (t("Close it"), f"{CLOSE}{request.id}")]]
-    await outbox.enqueue(
+    await matching.tell(
         session,
-        chat_id=requester.telegram_user_id,
+        requester,
+        text,
+        key=f"req:{request.id}:expiry-warning:{request.expires_at.isoformat()}",
         now=now,
-        payload=text_message(text, buttons=buttons),
-        dedupe_key=f"req:{request.id}:expiry-warning:{request.expires_at.isoformat()}",
+        buttons=buttons,
     )
 
 
@@ -120,13 +119,7 @@ async def _expire(session: AsyncSession, request: HelpRequest, *, was: str, now:
         "Your request ({category}) was open for 14 days and is now closed. "
         "Do you still need help? Tap 🙋 to ask again."
     ).format(category=escape(help_terms.category_label(t, request.category)))
-    await outbox.enqueue(
-        session,
-        chat_id=requester.telegram_user_id,
-        now=now,
-        payload=text_message(text),
-        dedupe_key=f"req:{request.id}:expired",
-    )
+    await matching.tell(session, requester, text, key=f"req:{request.id}:expired", now=now)
 
 
 async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: datetime) -> None:
@@ -142,12 +135,8 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
             (t("No longer needed"), f"{WITHDRAW}{request.id}"),
         ],
     ]
-    await outbox.enqueue(
-        session,
-        chat_id=requester.telegram_user_id,
-        now=now,
-        payload=text_message(text, buttons=buttons),
-        dedupe_key=f"req:{request.id}:follow-up:requester",
+    await matching.tell(
+        session, requester, text, key=f"req:{request.id}:follow-up:requester", now=now, buttons=buttons
     )
     if request.status != "matched" or request.helper_id is None:
         return
@@ -158,10 +147,6 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
     name = escape(await matching.requester_first_name(session, request))
     text = t("Did helping {name} work out?").format(name=name)
     buttons = [[(t("✅ Yes"), f"{HELPER_YES}{request.id}"), (t("❌ Not yet"), f"{HELPER_NO}{request.id}")]]
-    await outbox.enqueue(
-        session,
-        chat_id=helper.telegram_user_id,
-        now=now,
-        payload=text_message(text, buttons=buttons),
-        dedupe_key=f"req:{request.id}:follow-up:helper",
+    await matching.tell(
+        session, helper, text, key=f"req:{request.id}:follow-up:helper", now=now, buttons=buttons
     )
