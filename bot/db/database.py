@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.db.sqlite_cursor import use_one_trip_cursors
+from bot.db import sqlite_inline
 
 
 class Database:
@@ -24,7 +24,7 @@ class Database:
         options: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite:
             # The pool's reset rolls back every connection it gets back; see _on_reset below.
-            options.update(connect_args={"timeout": 30}, pool_reset_on_return=None)
+            options.update(connect_args=sqlite_inline.CONNECT_ARGS, pool_reset_on_return=None)
         else:
             options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine = create_async_engine(url, **options)
@@ -59,20 +59,15 @@ class Database:
 def _configure_sqlite(sync_engine: Any) -> None:
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        use_one_trip_cursors(dbapi_connection)
-        # Let SQLAlchemy, not the driver, decide when a transaction begins (see the "begin" hook).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
+        sqlite_inline.run_inline(
+            dbapi_connection,
+            set_up=("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"),
+        )
 
     @event.listens_for(sync_engine, "reset")
     def _on_reset(dbapi_connection: Any, _record: Any, state: Any) -> None:
         # Roll back only what is still open (a transaction cut off half-way): after a commit, which is
-        # nearly always, there is nothing to roll back, and each rollback is a trip to the driver's thread.
+        # nearly always, there is nothing to roll back.
         if (
             state.asyncio_safe
             and not state.terminate_only
@@ -84,4 +79,4 @@ def _configure_sqlite(sync_engine: Any) -> None:
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a read-then-write transaction can never fail
         # half-way with "database is locked" when another process (the CLI) writes at the same time.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.connection.dbapi_connection.begin_immediate()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -29,6 +31,36 @@ async def test_a_transaction_cut_off_half_way_is_rolled_back_before_its_connecti
 
     async with db.begin() as session:  # the same pooled connection; BEGIN would fail inside a transaction
         assert await session.scalar(select(func.count()).select_from(Lease)) == 0
+
+
+async def test_a_write_lock_held_by_another_process_is_waited_for_without_holding_up_the_event_loop(
+    db: Database,
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: its statements run on the event loop's thread")
+    assert db.url.database is not None
+    async with db.begin() as session:  # the bot was running before (and has put the file in WAL mode)
+        assert await session.scalar(select(func.count()).select_from(Member)) == 0
+    command_line = sqlite3.connect(db.url.database, isolation_level=None)  # plays another process
+    command_line.execute("BEGIN IMMEDIATE")
+
+    async def join() -> None:
+        async with db.begin() as session:
+            session.add(
+                Member(telegram_user_id=7, language="nl", joined_at=datetime(2026, 11, 25, tzinfo=UTC))
+            )
+
+    joining = asyncio.create_task(join())
+    # The timeout can only fire while the loop runs: a BEGIN that waited on the loop's thread would
+    # hold it up until SQLite's busy timeout ran out, and the transaction would then fail.
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(joining), timeout=0.3)
+    command_line.rollback()
+    command_line.close()
+
+    await joining
+    async with db.begin() as session:
+        assert await session.scalar(select(func.count()).select_from(Member)) == 1
 
 
 async def test_rows_row_counts_and_new_ids_come_back_from_each_statement(db: Database) -> None:
