@@ -8,6 +8,7 @@ from telegram import Bot
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, JobQueue
 
 from bot.delivery.bot_api import api_urls
+from bot.delivery.http_client import AiohttpRequest
 from bot.handlers import register
 from bot.handlers.context import BotContext, BotState, Dependencies
 from bot.jobs import schedule_jobs
@@ -28,7 +29,8 @@ def build_application(deps: Dependencies) -> BotApplication:
         # Direct answers to the person who just wrote: wait out a 429 instead of failing the answer.
         # The overall limit is left to the outbox sender, which carries the bulk of our messages.
         .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=2))
-        .connection_pool_size(64)
+        .request(AiohttpRequest(connection_pool_size=64))
+        .get_updates_request(AiohttpRequest())  # never used: bot.delivery.poller polls
         .build()
     )
     application.bot_data.attach(deps)

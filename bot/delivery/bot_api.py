@@ -6,9 +6,9 @@ import os
 from typing import Any
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+from bot.delivery.http_client import AiohttpRequest
 
 # Opt in to python-telegram-bot's coming behaviour (retry_after as a timedelta) instead of a warning.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -58,6 +58,6 @@ def delivery_bot(settings: Settings) -> DeliveryBot:
         settings.require_token(),
         base_url=base_url,
         base_file_url=base_file_url,
-        request=HTTPXRequest(connection_pool_size=32, read_timeout=15),
-        get_updates_request=HTTPXRequest(connection_pool_size=2),
+        request=AiohttpRequest(connection_pool_size=32, read_timeout=15),
+        get_updates_request=AiohttpRequest(connection_pool_size=2),
     )
