@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.db import sqlite_inline
+
+# A pooled PostgreSQL connection idle for longer than this is pinged before it is used again.
+IDLE_BEFORE_PING_SECONDS = 10.0
 
 
 class Database:
     """Owns the engine. `begin()` is one transaction: commit on success, rollback on error."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, idle_before_ping: float = IDLE_BEFORE_PING_SECONDS) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         # hide_parameters: SQL errors must not carry personal data (names, texts) into the logs.
@@ -26,10 +31,12 @@ class Database:
             # The pool's reset rolls back every connection it gets back; see _on_reset below.
             options.update(connect_args=sqlite_inline.CONNECT_ARGS, pool_reset_on_return=None)
         else:
-            options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            options.update(pool_size=10, max_overflow=10)
         self.engine = create_async_engine(url, **options)
         if self.is_sqlite:
             _configure_sqlite(self.engine.sync_engine)
+        else:
+            _ping_when_idle(self.engine.sync_engine, idle_before_ping)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time. Taking turns here avoids its busy-wait backoff, which would
         # otherwise stall concurrent chats for up to 100 ms at a time.
@@ -54,6 +61,34 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _ping_when_idle(sync_engine: Any, idle_seconds: float) -> None:
+    """SQLAlchemy's pool_pre_ping, but only for a connection that has not been used for a while.
+
+    pool_pre_ping costs a round trip before every transaction: one in seven of a `/start`. A connection
+    that finished a transaction moments ago is as good as a ping; one that sat idle may have been cut
+    (a database restart, a firewall). Should a connection die in the short window anyway, its
+    transaction fails like any other error, and SQLAlchemy then replaces every pooled connection.
+    """
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", float("-inf")) < idle_seconds:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            # The pool throws this connection away and checks out another (up to three times).
+            raise DisconnectionError("the pooled connection did not answer a ping") from error
 
 
 def _configure_sqlite(sync_engine: Any) -> None:

@@ -7,8 +7,10 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from bot.db.database import Database
 from bot.db.models import Lease, Member
@@ -87,3 +89,45 @@ async def test_a_broken_unique_key_raises_and_the_next_transaction_works(db: Dat
             session.add(Member(telegram_user_id=1, language="en", joined_at=now))
     async with db.begin() as session:
         assert await session.scalar(select(Member.language)) == "nl"
+
+
+async def _cut_off_from_the_server(database: Database) -> None:
+    """What a restart of PostgreSQL does to the pooled connection: the server ends its session."""
+    async with database.begin() as session:
+        backend = await session.scalar(text("SELECT pg_backend_pid()"))
+    administrator = create_async_engine(database.url, poolclass=NullPool)
+    async with administrator.begin() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    await administrator.dispose()
+
+
+async def test_a_connection_that_sat_idle_is_pinged_and_replaced_when_it_is_dead(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no server to lose")
+    database = Database(database_url, idle_before_ping=0)  # every connection counts as idle
+    try:
+        await _cut_off_from_the_server(database)
+        async with database.begin() as session:
+            assert await session.scalar(select(func.count()).select_from(Member)) == 0
+    finally:
+        await database.dispose()
+
+
+async def test_a_connection_used_moments_ago_is_not_pinged_and_its_loss_costs_one_transaction(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no server to lose")
+    database = Database(database_url, idle_before_ping=3600)
+    try:
+        await _cut_off_from_the_server(database)
+        with pytest.raises(DBAPIError) as failed:
+            async with database.begin() as session:
+                await session.scalar(select(func.count()).select_from(Member))
+        assert failed.value.connection_invalidated
+        async with database.begin() as session:  # the pool has been renewed
+            assert await session.scalar(select(func.count()).select_from(Member)) == 0
+    finally:
+        await database.dispose()
