@@ -2,7 +2,8 @@
 
 The design: an anonymous-by-default event log, `buurt_history`. Each row says that in buurt B at time T
 someone *started* or *stopped* being a member (active, not waiting for approval) or a helper (an active
-member with a help offer, paused or not). Nothing else is kept: no name, no Telegram id, no reason.
+member with a help offer, paused or not). Besides a member id (below) nothing about the person is
+kept: no name, no Telegram id, no reason.
 
 - **Counting a period.** Someone counts for a period when they were there at any moment of it: they
   started before it ended and had not stopped before it began. So a neighbour who joined and left within
@@ -10,9 +11,9 @@ member with a help offer, paused or not). Nothing else is kept: no name, no Tele
 - **The member id** is kept only while the person is on Buurtbot: it tells what to stop when they move
   or stop helping, and lets someone who left and came back within one period count once. When they ask
   to be forgotten (`/vergeetmij`), their open rows are stopped and the id is wiped from all of them.
-  What is left cannot be tied to anyone, not even to each other: a nameless start and a nameless stop.
-  Such a person is counted by arithmetic instead: nameless starts before the end, minus nameless stops
-  at or before the beginning.
+  What is left cannot be tied to anyone, and nothing says which nameless start belongs to which
+  nameless stop. Such rows are counted by arithmetic instead: nameless starts before the end, minus
+  nameless stops at or before the beginning.
 - **Keeping it right.** Services do not write rows themselves: after anything that can change what
   someone is (joining, approval, moving, an offer saved or stopped, forgetting), they call `follow`, which
   compares what the person is now with their open rows and writes only the difference. Calling it twice
