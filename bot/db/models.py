@@ -516,3 +516,21 @@ class ActivityAttendee(Base):
         index=True,
     )
     since: Mapped[datetime]
+
+
+class BuurtHistoryEvent(Base):
+    """Someone became, or stopped being, a member or a helper of a buurt: what /statistiek counts for a
+    past period. The member id is wiped when they ask to be forgotten (see `services/history.py`)."""
+
+    __tablename__ = "buurt_history"
+    __table_args__ = (Index("ix_buurt_history_buurt_id_at", "buurt_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    buurt_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("buurten.id", ondelete="CASCADE"))
+    # None once they were forgotten: the event still counts, but belongs to nobody.
+    member_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(8))  # "member" or "helper"
+    change: Mapped[str] = mapped_column(String(8))  # "start" or "stop"
+    at: Mapped[datetime]

@@ -30,6 +30,7 @@ from bot.handlers import (
     digest,
     errors,
     fallback,
+    group_chat,
     groups,
     helping,
     language,
@@ -82,6 +83,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "digest": digest.show,
         "weekbericht": digest.personal,
     }
+    # First: in a group, nothing but /koppel, /ontkoppel and their buttons reaches the handlers below;
+    # the rest gets at most a pointer to the private chat (see group_chat.py).
+    application.add_handler(MessageHandler(group_chat.MESSAGES, group_chat.on_message))
+    application.add_handler(group_chat.GroupButtons())
     # Before /start itself: "/start hv_<id>" comes from a request's button in a group's weekly digest.
     from_digest = filters.ChatType.PRIVATE & filters.Regex(helping.FROM_DIGEST)
     application.add_handler(CommandHandler("start", helping.open_from_digest, from_digest))

@@ -6,15 +6,15 @@ from html import escape
 
 from telegram import Update
 
+from bot.handlers import asking, keyboards
 from bot.handlers import checkins as checkin_settings
-from bot.handlers import keyboards
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.services import checkin_contacts as contacts
 from bot.services import checkin_ladder as ladder
 from bot.services import checkin_messages as messages
 
-CALLBACK_PATTERN = r"^ci:[mrcki]:"
+CALLBACK_PATTERN = r"^ci:[mrckih]:"
 
 
 def _parts(data: str, prefix: str) -> tuple[int, str] | None:
@@ -36,6 +36,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         (messages.REACH, _reach),
         (messages.LOOK, _look),
         (messages.ACCEPT, _accept),
+        (messages.ASK_BUURT, _ask_buurt),
     ):
         parts = _parts(data, prefix) if data.startswith(prefix) else None
         if parts is not None:
@@ -85,13 +86,21 @@ async def _mood(update: Update, context: BotContext, checkin_id: int, code: str)
     if mood == "good":
         await answer(update, t("Thank you! Nice to hear. 😊 Have a good day."))
     elif mood == "okay":
+        # A kind word, and two ways to more: a request to the whole buurt, or a contact who calls.
+        offer = keyboards.buttons(
+            [
+                [(t("🙋 Yes, ask the buurt for help"), f"{messages.ASK_BUURT}{checkin_id}")],
+                [(t("💬 Someone may get in touch"), f"{messages.REACH}{checkin_id}:y")],
+                [(t("No, thank you"), f"{messages.REACH}{checkin_id}:n")],
+            ]
+        )
         await answer(
             update,
             t(
                 "Thank you for telling me. I hope the day gets a little better. 🌷\n"
-                "Shall I ask a neighbour for you?"
+                "Can a neighbour help you with something?"
             ),
-            yes_no,
+            offer,
         )
     else:
         await answer(
@@ -120,6 +129,14 @@ async def _reach(update: Update, context: BotContext, checkin_id: int, choice: s
     else:
         text = t("I could not find anyone to ask right now. Send /checkin to choose a contact.")
     await answer(update, text)
+
+
+async def _ask_buurt(update: Update, context: BotContext, checkin_id: int, choice: str) -> None:
+    """From "Gaat wel" into the ordinary request (/vraag), with its own checks (member, limits).
+
+    It starts only the tapper's own request, so an old button works as well as a new one.
+    """
+    await asking.begin(update, context)
 
 
 async def _look(update: Update, context: BotContext, checkin_id: int, choice: str) -> None:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram import Update
 
 from bot.handlers import keyboards
 from bot.handlers.admin_common import actor, number_after
 from bot.handlers.context import BotContext
+from bot.handlers.group_chat import GROUP_TYPES, private_chat_button
 from bot.handlers.replies import answer
 from bot.services import groups
 from bot.services.authority import NotAllowed, UnknownBuurt
 
 CALLBACK_PATTERN = r"^grp:"
 LINK = "grp:k:"
-GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def _in_group(update: Update) -> bool:
@@ -71,7 +70,7 @@ async def _link(update: Update, context: BotContext, buurt_id: int) -> None:
     text = context.t(
         "✅ This group is now linked to {buurt}.\nFor anything personal, talk to me in a private chat."
     ).format(buurt=escape(buurt.name))
-    await answer(update, text, _private_chat_button(context))
+    await answer(update, text, private_chat_button(context))
 
 
 async def unlink(update: Update, context: BotContext) -> None:
@@ -103,15 +102,3 @@ async def _refuse(update: Update, context: BotContext) -> None:
         await update.callback_query.answer(text, show_alert=True)
     else:
         await answer(update, text)
-
-
-def _private_chat_button(context: BotContext) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    context.t("Open a private chat with me"), url=f"https://t.me/{context.bot.username}"
-                )
-            ]
-        ]
-    )

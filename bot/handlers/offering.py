@@ -66,7 +66,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if choice in ("pauze", "hervat", "stop"):
         async with context.unit_of_work() as session:
             if choice == "stop":
-                changed = await offers.stop(session, user.id)
+                changed = await offers.stop(session, user.id, now=now)
             else:
                 changed = await offers.set_paused(session, user.id, choice == "pauze", now=now)
         if not changed:

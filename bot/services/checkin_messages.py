@@ -21,6 +21,7 @@ REACH = "ci:r:"  # ci:r:<checkin id>:<y|n>
 LOOK = "ci:c:"  # ci:c:<checkin id>:<l|x>   a contact goes to look, or cannot
 ACCEPT = "ci:k:"  # ci:k:<member id>:<y|n>    someone asked to be a contact says yes or no
 INVITED = "ci:i:"  # ci:i:<y|n>                 a member invited by a coordinator
+ASK_BUURT = "ci:h:"  # ci:h:<checkin id>          after "Gaat wel": ask the buurt for help (/vraag)
 MOOD_CODES = {"g": "good", "o": "okay", "b": "bad", "t": "talk"}
 
 PHRASINGS = (

@@ -14,7 +14,7 @@ from bot.db.models import Buurt, BuurtRole, HelperCategory, Member
 from bot.delivery import outbox
 from bot.delivery.payloads import text_message
 from bot.i18n import translator
-from bot.services import notify
+from bot.services import history, notify
 from bot.services.menu import main_menu
 from bot.services.validation import clean_name
 
@@ -97,6 +97,7 @@ async def join(
     await session.execute(
         update(HelperCategory).where(HelperCategory.member_id == member.id).values(buurt_id=buurt.id)
     )
+    await history.follow(session, member, now=now)
     if status == PENDING:
         await _ask_approvers(session, member, buurt, now=now, operators=operators)
     return Joined(buurt.name, status)
@@ -201,6 +202,7 @@ async def decide(
             "Do you live somewhere else? Send /start to look for your buurt."
         ).format(buurt=escape(buurt))
         payload = text_message(text)
+    await history.follow(session, member, now=now)
     await outbox.enqueue(session, chat_id=member.telegram_user_id, now=now, payload=payload)
     return Decision(name, buurt, approve)
 

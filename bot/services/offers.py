@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelperCategory, HelperOffer, Member
-from bot.services import conversations, help_terms, membership, moderation
+from bot.services import conversations, help_terms, history, membership, moderation
 from bot.services.conversations import State
 
 FLOW = "offer"
@@ -178,6 +178,7 @@ async def save(session: AsyncSession, telegram_user_id: int, draft: Draft, now: 
         HelperCategory(member_id=member.id, category=key, buurt_id=member.buurt_id)
         for key in draft.categories
     )
+    await history.follow(session, member, now=now)
 
 
 async def set_paused(session: AsyncSession, telegram_user_id: int, paused: bool, *, now: datetime) -> bool:
@@ -191,9 +192,10 @@ async def set_paused(session: AsyncSession, telegram_user_id: int, paused: bool,
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def stop(session: AsyncSession, telegram_user_id: int) -> bool:
+async def stop(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> bool:
     member = await membership.find(session, telegram_user_id)
     if member is None:
         return False
     result = await session.execute(delete(HelperOffer).where(HelperOffer.member_id == member.id))
+    await history.follow(session, member, now=now)
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ from bot.db.models import (
     RelayedMessage,
     TelegramChat,
 )
-from bot.services import checkin_contacts, checkin_export, matching
+from bot.services import checkin_contacts, checkin_export, history, matching
 from bot.services.membership import UnknownMember
 
 
@@ -86,6 +86,7 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
     relayed = await session.scalar(
         select(func.count()).select_from(RelayedMessage).where(RelayedMessage.sender_id == member.id)
     )
+    buurt_history = await history.of_member(session, member.id)
     return {
         "exported_at": _when(now),
         "profile": {
@@ -104,6 +105,11 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
         if member.consent_at
         else [],
         "roles": [{"buurt": name, "role": role, "since": _when(since)} for name, role, since in roles],
+        # Kept for the buurt's figures; wiped of your id when you ask to be forgotten.
+        "member_and_helper_history": [
+            {"buurt": name, "as": role, "change": change, "at": _when(at)}
+            for name, role, change, at in buurt_history
+        ],
         "conversation_in_progress": {
             "flow": conversation.flow,
             "step": conversation.step,
@@ -189,6 +195,8 @@ async def forget(session: AsyncSession, telegram_user_id: int, *, now: datetime)
     )
     await session.execute(delete(Broadcast).where(Broadcast.author_telegram_id == telegram_user_id))
     await _forget_help(session, member, now=now)
+    # Figures for past periods keep counting them, without anything that says who they were.
+    await history.forget(session, member.id, now=now)
     await session.delete(member)  # their check-ins, answers, contacts and alerts go with them (cascade)
     return True
 

@@ -1,7 +1,9 @@
 """/statistiek and /export: what a buurt's neighbour help adds up to, for its coordinators and funders.
 
 Requests are counted by the period they were asked in: of those, how many found a helper and how many
-are done. Members and helpers are counted as they are now; the database keeps no history of leaving.
+are done. Members and helpers are counted from the buurt's history (`services/history.py`): whoever was
+one at any moment of the period, also when they left since, or asked to be forgotten; so the numbers for
+a period that is over do not change any more.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Checkin, CheckinAlert, HelperOffer, HelpRequest, Member
-from bot.services import audit, help_terms, membership
+from bot.db.models import Checkin, CheckinAlert, HelpRequest, Member
+from bot.services import audit, help_terms, history
 from bot.services.authority import Actor, check_manages
 
 VIEW, EXPORT = "stats.view", "stats.export"
@@ -68,9 +70,9 @@ class CategoryCount:
 class Figures:
     buurt_name: str
     period: Period
-    members: int  # active now
-    new_members: int  # joined in the period
-    helpers: int  # active members with a helper offer, now
+    members: int  # a member at some moment of the period
+    new_members: int  # became a member of this buurt in the period
+    helpers: int  # a member with a helper offer (paused or not) at some moment of the period
     categories: list[CategoryCount]  # only the categories asked for, in the order of help_terms
     median_to_match: timedelta | None  # posting to match, of the requests matched
     checkins_sent: int
@@ -116,30 +118,19 @@ async def _figures(session: AsyncSession, buurt_id: int, name: str, span: Period
         key for key in asked if key not in help_terms.CATEGORIES
     )
     sent, answered = await _checkins(session, buurt_id, span)
+    past = await history.events(session, buurt_id, before=span.end)
     return Figures(
         buurt_name=name,
         period=span,
-        members=await _count(session, _active(buurt_id)),
-        new_members=await _count(
-            session, _active(buurt_id).where(Member.joined_at >= span.start, Member.joined_at < span.end)
-        ),
-        helpers=await _count(
-            session, _active(buurt_id).join(HelperOffer, HelperOffer.member_id == Member.id)
-        ),
+        members=history.present(past, history.MEMBER, span.start, span.end),
+        new_members=history.started(past, history.MEMBER, span.start, span.end),
+        helpers=history.present(past, history.HELPER, span.start, span.end),
         categories=[CategoryCount(key, asked[key], matched[key], done[key]) for key in order],
         median_to_match=_median(waits),
         checkins_sent=sent,
         checkins_answered=answered,
         escalations=await _escalations(session, buurt_id, span),
     )
-
-
-def _active(buurt_id: int) -> Select[int]:
-    return select(Member.id).where(Member.buurt_id == buurt_id, Member.membership == membership.ACTIVE)
-
-
-async def _count(session: AsyncSession, ids: Select[int]) -> int:
-    return int(await session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
 
 async def _requests(

@@ -32,7 +32,10 @@ def rows(weeks: Iterable[Figures]) -> list[tuple[str, str, str, str]]:
     out: list[tuple[str, str, str, str]] = []
     for week in weeks:
         day = week.period.first_day.isoformat()
+        # Who was a member or a helper at some moment of that week (see services/history.py).
+        out.append((day, "members", "", shown(week.members)))
         out.append((day, "new_members", "", shown(week.new_members)))
+        out.append((day, "helpers", "", shown(week.helpers)))
         by_category = {c.category: c for c in week.categories}
         categories = list(help_terms.CATEGORIES) + sorted(set(by_category) - set(help_terms.CATEGORIES))
         counts = [_counts(by_category.get(key)) for key in categories]

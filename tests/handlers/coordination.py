@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.runtime import Runtime
-from bot.services import audit, buurten, members, membership, roles
+from bot.services import audit, buurten, history, members, membership, roles
 from tests.conftest import make_settings
 from tests.conversation import People, Person
 from tests.fakes.clock import FakeClock
@@ -51,6 +51,7 @@ async def a_member(
         await membership.set_name(session, person.user_id, person.first_name)
         member = await membership.member_of(session, person.user_id)
         member.buurt_id, member.membership = buurt_id, status
+        await history.follow(session, member, now=runtime.clock.now())  # as joining would
         return member.id
 
 

@@ -96,19 +96,64 @@ async def test_an_exact_time_and_own_quiet_hours(
     assert "Nooit tussen 22:00 en 08:00" in await anna.sends("/checkin")
 
 
-@pytest.mark.parametrize("mood", ["Niet zo goed", "praten", "Gaat wel"])
+@pytest.mark.parametrize(
+    ("mood", "yes"),
+    [("Niet zo goed", "Ja, graag"), ("praten", "Ja, graag"), ("Gaat wel", "Iemand mag contact opnemen")],
+)
 async def test_a_harder_day_and_a_yes_asks_the_contact_to_get_in_touch(
-    buurtbot: Runtime, people: People, telegram: FakeTelegram, mood: str
+    buurtbot: Runtime, people: People, telegram: FakeTelegram, mood: str, yes: str
 ) -> None:
     anna, bram = await joined(buurtbot, people, "Anna"), await joined(buurtbot, people, "Bram")
     await checks_in_daily_in_the_morning(anna)
     await becomes_contact(buurtbot, telegram, anna, bram)
     await gets_a_checkin(buurtbot, telegram, anna, (2026, 11, 26, 10))
     question = await anna.taps(mood)
-    assert "Iets vragen aan een buur?" in question or "Mag je maatje contact met je opnemen?" in question
-    assert "Ik heb Bram gevraagd contact met je op te nemen" in await anna.taps("Ja, graag")
+    assert (
+        "Kan een buur je ergens mee helpen?" in question
+        or "Mag je maatje contact met je opnemen?" in question
+    )
+    assert "Ik heb Bram gevraagd contact met je op te nemen" in await anna.taps(yes)
     await hears(telegram, bram, "Anna wil graag even van je horen")
     assert not any(word in " ".join(bram.texts) for word in ("Niet zo goed", "Gaat wel", "praten"))
+
+
+async def test_gaat_wel_offers_to_ask_the_buurt_and_leads_into_a_request(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    anna = await joined(buurtbot, people, "Anna")
+    await checks_in_daily_in_the_morning(anna)
+    await gets_a_checkin(buurtbot, telegram, anna, (2026, 11, 26, 10))
+
+    offer = await anna.taps("Gaat wel")
+
+    assert "Hopelijk wordt de dag nog wat beter" in offer
+    assert "Kan een buur je ergens mee helpen?" in offer
+    assert [label for label, _ in anna.buttons()] == [
+        "🙋 Ja, vraag het de buurt",
+        "💬 Iemand mag contact opnemen",
+        "Liever niet",
+    ]
+    assert "Waarmee zoek je hulp?" in await anna.taps("vraag het de buurt")
+    await anna.taps("Boodschappen")
+    await anna.sends("Een pak melk, graag")
+    assert "Boodschappen · Morgen" in await anna.taps("Morgen")
+    await anna.taps("Plaatsen")
+    async with buurtbot.db.begin() as session:
+        posted = (await session.execute(text("SELECT category, status FROM help_requests"))).all()
+    assert [tuple(row) for row in posted] == [("boodschappen", "open")]
+
+
+async def test_gaat_wel_and_no_thank_you_asks_nobody(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    anna = await joined(buurtbot, people, "Anna")
+    await checks_in_daily_in_the_morning(anna)
+    await gets_a_checkin(buurtbot, telegram, anna, (2026, 11, 26, 10))
+    await anna.taps("Gaat wel")
+
+    assert "Goed. Pas goed op jezelf!" in await anna.taps("Liever niet")
+    async with buurtbot.db.begin() as session:
+        assert (await session.execute(text("SELECT count(*) FROM help_requests"))).scalar() == 0
 
 
 async def test_nobody_answers_the_contact_goes_to_look_and_hears_all_is_well(

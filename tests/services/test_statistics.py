@@ -14,7 +14,7 @@ import pytest
 
 from bot.db.database import Database
 from bot.db.models import Checkin, CheckinAlert, HelperOffer, HelpRequest, Member
-from bot.services import audit, buurten, membership, roles, statistics, stats_export
+from bot.services import audit, buurten, history, membership, roles, statistics, stats_export
 from bot.services.authority import Actor, NotAllowed
 from bot.services.statistics import CategoryCount, Figures, Period
 from tests.fakes.clock import FakeClock
@@ -50,10 +50,12 @@ async def _neighbourhood(db: Database, clock: FakeClock) -> int:
         newcomer = member(107, transvaal.id, MONDAY + timedelta(hours=10))
         waiting = member(108, transvaal.id, MONDAY + timedelta(hours=11), membership.PENDING)
         stranger = member(200, elders.id, now - timedelta(days=40))
-        await session.flush()
+        for person in [*old, newcomer, waiting, stranger]:
+            await history.follow(session, person, now=person.joined_at)
         await roles.appoint(session, "Transvaal", COORDINATOR, now=now)  # not a member here: not counted
         for helper in (old[0], old[1], waiting):  # a pending member's offer does not count yet
             session.add(HelperOffer(member_id=helper.id, updated_at=now))
+            await history.follow(session, helper, now=now - timedelta(days=30))
 
         def request(
             asker: Member, category: str, at: datetime, status: str, wait: timedelta | None = None
@@ -185,8 +187,8 @@ async def _export(db: Database, clock: FakeClock, buurt_id: int, kind: str) -> l
 
 
 ROWS_PER_WEEK = (
-    1 + 3 * (9 + 1) + 1 + 3
-)  # new members; 3 request figures × 9 categories and all; median; check-ins
+    3 + 3 * (9 + 1) + 1 + 3
+)  # members, new members, helpers; 3 request figures × 9 categories and all; median; check-ins
 
 
 async def test_the_export_has_a_row_per_week_figure_and_category(db: Database, clock: FakeClock) -> None:
@@ -198,6 +200,8 @@ async def test_the_export_has_a_row_per_week_figure_and_category(db: Database, c
     assert len(table) == 1 + 4 * ROWS_PER_WEEK
     assert sorted({row[0] for row in table[1:]}) == ["2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"]
     this_week = {(row[1], row[2]): row[3] for row in table[1:] if row[0] == "2026-11-23"}
+    assert (this_week[("members", "")], this_week[("new_members", "")]) == ("7", "<5")
+    assert this_week[("helpers", "")] == "<5"
     assert this_week[("requests_asked", "boodschappen")] == "<5"
     assert this_week[("requests_asked", "vervoer")] == "0"
     assert this_week[("requests_asked", "all")] == "x"  # 4, but it would give the small counts away
@@ -236,7 +240,7 @@ def test_small_counts_read_under_five_and_large_ones_as_they_are() -> None:
         matched_wait=timedelta(hours=3),
     )
     cells = {(row[1], row[2]): row[3] for row in stats_export.rows([week])}
-    assert cells[("new_members", "")] == "7"
+    assert (cells[("members", "")], cells[("new_members", "")], cells[("helpers", "")]) == ("40", "7", "12")
     assert cells[("requests_asked", "boodschappen")] == "12"
     assert cells[("requests_asked", "all")] == "18"  # no part hidden: the total is safe to show
     assert cells[("requests_done", "all")] == "10"
