@@ -153,9 +153,7 @@ async def details(session: AsyncSession, actor: Actor, buurt_id: int, *, now: da
     )
 
 
-async def candidates(
-    session: AsyncSession, actor: Actor, buurt_id: int, *, limit: int = 20
-) -> list[tuple[int, str]]:
+async def candidates(session: AsyncSession, actor: Actor, buurt_id: int) -> list[tuple[int, str]]:
     """Members of the buurt who are not coordinator yet: (telegram id, name), to appoint with one tap."""
     check_operator(actor)
     await check_manages(session, actor, buurt_id)
@@ -165,7 +163,7 @@ async def candidates(
         .where(Member.buurt_id == buurt_id, Member.membership == "active")
         .order_by(Member.display_name, Member.id)
     )
-    return [(int(tid), name or "?") for tid, name in rows.all() if tid not in coordinators][:limit]
+    return [(int(tid), name or "?") for tid, name in rows.all() if tid not in coordinators]
 
 
 # Typed answers in /buurten: a new buurt's name, a new name, postcodes, a coordinator's Telegram id.
