@@ -70,6 +70,9 @@ async def _begin_on_behalf(update: Update, context: BotContext, buurt_id: int) -
     except (NotAllowed, UnknownBuurt):
         await refuse(update, context)
         return
+    except requests.NotAMember:
+        await answer(update, context.t("First join your buurt: send /start."))
+        return
     await show(update, context, step)
 
 

@@ -23,6 +23,8 @@ from bot.services.validation import clean_text
 
 REASON_MAX = 200
 ACTIONS = ("negeer", "waarschuw", "blokkeer")
+# Names of the actions in the audit log.
+DISMISS, WARN, BLOCK, UNBLOCK = "report.dismiss", "report.warn", "member.block", "member.unblock"
 
 
 class Blocked(PermissionError):
@@ -109,7 +111,7 @@ async def dismiss(session: AsyncSession, actor: Actor, report_id: int, *, now: d
     await audit.record(
         session,
         actor=actor.telegram_user_id,
-        action="report.dismiss",
+        action=DISMISS,
         buurt_id=report.buurt_id,
         now=now,
         target=f"report:{report.id}",
@@ -137,7 +139,7 @@ async def warn(session: AsyncSession, actor: Actor, report_id: int, *, now: date
     await audit.record(
         session,
         actor=actor.telegram_user_id,
-        action="report.warn",
+        action=WARN,
         buurt_id=report.buurt_id,
         now=now,
         target=f"member:{report.reported_id}",
@@ -199,7 +201,7 @@ async def block(
     await audit.record(
         session,
         actor=actor.telegram_user_id,
-        action="member.block",
+        action=BLOCK,
         buurt_id=member.buurt_id,
         now=now,
         target=f"member:{member.id}",
@@ -228,7 +230,7 @@ async def unblock(session: AsyncSession, actor: Actor, member_id: int, *, now: d
     await audit.record(
         session,
         actor=actor.telegram_user_id,
-        action="member.unblock",
+        action=UNBLOCK,
         buurt_id=member.buurt_id,
         now=now,
         target=f"member:{member.id}",

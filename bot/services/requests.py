@@ -158,10 +158,13 @@ async def begin(session: AsyncSession, telegram_user_id: int, *, now: datetime) 
 async def begin_on_behalf(session: AsyncSession, actor: Actor, buurt_id: int, *, now: datetime) -> Step:
     """/namens: a coordinator posts for a resident without Telegram (a phone call, a knock on the door).
 
-    Raises NotAllowed unless the actor manages the buurt (checked again at posting).
+    Raises NotAllowed unless the actor manages the buurt (checked again at posting), and NotAMember for
+    an operator who never started the bot: the helper's messages need a chat to go to.
     """
     await authority.check_manages(session, actor, buurt_id)
     assert actor.telegram_user_id is not None
+    if await membership.find(session, actor.telegram_user_id) is None:
+        raise NotAMember(actor.telegram_user_id)
     return await _save(session, actor.telegram_user_id, "behalf_name", Draft(buurt_id=buurt_id), now)
 
 
