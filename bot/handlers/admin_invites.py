@@ -78,6 +78,8 @@ async def _menu(update: Update, context: BotContext, buurt_id: int) -> None:
 async def _ask_validity(update: Update, context: BotContext, buurt_id: int, kind: str) -> None:
     if kind not in (MANY, ONE):
         raise ValueError(kind)
+    async with context.db.begin() as session:
+        await invite_admin.check(session, actor(update, context), buurt_id)
     t = context.t
     rows = [
         [(t("1 week"), f"{MAKE}{buurt_id}:{kind}:week"), (t("1 month"), f"{MAKE}{buurt_id}:{kind}:maand")],

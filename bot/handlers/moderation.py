@@ -120,6 +120,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                 await _ask_reason(session, user.id, member_id, int(number), now)
                 text = t("Why? Type the reason. The member will read it.")
             elif action == "wie":
+                await moderation.blockable(session, who, int(number))
                 await _ask_reason(session, user.id, int(number), None, now)
                 text = t("Why? Type the reason. The member will read it.")
             elif action == "vrij":

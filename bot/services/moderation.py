@@ -155,6 +155,15 @@ async def reported_member(session: AsyncSession, actor: Actor, report_id: int) -
     return report.reported_id
 
 
+async def blockable(session: AsyncSession, actor: Actor, member_id: int) -> str:
+    """The first name of a member the actor may block (before asking why); NotAllowed otherwise."""
+    member = await session.get(Member, member_id)
+    if member is None or member.buurt_id is None:
+        raise authority.NotAllowed
+    await authority.check_manages(session, actor, member.buurt_id)
+    return matching.first(member.display_name)
+
+
 async def block(
     session: AsyncSession,
     actor: Actor,
