@@ -133,3 +133,59 @@ async def test_buttons_for_a_buurt_are_checked_on_the_server(
             )
     else:
         assert (OPERATOR_REFUSAL if who_may == "operator" else COORDINATOR_REFUSAL) in answer.lower()
+
+
+REFUSALS = ("dit is voor coördinatoren", "alleen een coördinator", "alleen de beheerders")
+
+# (command, who may, what a coordinator of Transvaal sees, or the operator after choosing)
+COMMANDS = [
+    ("/buurten", "operator", "Transvaal"),
+    ("/leden", "coordinator", "Leden van Transvaal"),
+    ("/uitnodigen", "coordinator", "Buren uitnodigen"),
+    ("/omroep", "coordinator", "iedereen in Transvaal"),
+    ("/activiteit", "coordinator", "Activiteiten in Transvaal"),
+    ("/namens", "coordinator", "Voor wie is deze hulpvraag?"),
+    ("/melding", "coordinator", "bericht van Bob"),
+    ("/blokkeer", "coordinator", "Wie wil je blokkeren?"),
+    ("/deblokkeer", "coordinator", "Bob"),
+    ("/digest", "coordinator", "Dit krijgen de gekoppelde groepen"),
+    ("/statistiek", "coordinator", "Welke periode?"),
+    ("/export", "coordinator", "Welke periode?"),
+]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("command", "who_may", "shown"), COMMANDS, ids=[c[0] for c in COMMANDS])
+async def test_every_admin_command_answers_each_caller_about_their_own_buurten_only(
+    buurtbot: Runtime, people: People, caller: str, command: str, who_may: str, shown: str
+) -> None:
+    await transvaal(buurtbot, people)
+    await a_buurt(buurtbot, "Schilderswijk", postcodes="2525")
+    person = people("Pim")
+    if caller == "operator":
+        person = Person(person.telegram, OPERATOR_ID, "Olga", "nl")
+        async with buurtbot.db.begin() as session:
+            await members.register(session, OPERATOR_ID, language="nl", now=buurtbot.clock.now())
+    elif caller == "resident":
+        await a_member(buurtbot, person)
+    elif caller == "coordinator of another buurt":
+        await a_coordinator(buurtbot, person, "Schilderswijk")
+    else:
+        await a_coordinator(buurtbot, person, "Transvaal")
+
+    before = len(person.texts)
+    answer = await person.sends(command)
+    if command == "/digest" and "gekoppelde groepen" in answer:
+        # The preview itself follows the introduction; let it arrive before the bot is stopped.
+        await person.telegram.wait_for(lambda: len(person.texts) >= before + 2)
+
+    seen = " ".join([answer, *(label for label, _ in person.buttons())])
+    refused = any(refusal in seen.lower() for refusal in REFUSALS)
+    if caller == "resident" or (who_may == "operator" and caller != "operator"):
+        assert refused
+    elif caller == "coordinator of another buurt":
+        assert not refused and "Transvaal" not in seen and "Bob" not in seen
+    elif caller == "coordinator of this buurt":
+        assert shown in seen
+    else:
+        assert not refused and (shown in seen or "Welke buurt?" in seen)
