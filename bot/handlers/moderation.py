@@ -30,8 +30,11 @@ async def show_reports(update: Update, context: BotContext) -> None:
         return
     t = context.t
     try:
-        async with context.db.begin() as session:
-            reports = await moderation.open_reports(session, actor(update, context))
+        # A unit of work: being shown a reported message is written to the audit log.
+        async with context.unit_of_work() as session:
+            reports = await moderation.open_reports(
+                session, actor(update, context), now=context.deps.clock.now()
+            )
     except NotAllowed:
         await refuse(update, context)
         return

@@ -25,6 +25,7 @@ REASON_MAX = 200
 ACTIONS = ("negeer", "waarschuw", "blokkeer")
 # Names of the actions in the audit log.
 DISMISS, WARN, BLOCK, UNBLOCK = "report.dismiss", "report.warn", "member.block", "member.unblock"
+VIEW = "report.view"  # a coordinator was shown the reported message
 
 
 class Blocked(PermissionError):
@@ -57,8 +58,11 @@ class OpenReport:
     source_message_id: int | None
 
 
-async def open_reports(session: AsyncSession, actor: Actor, *, limit: int = 10) -> list[OpenReport]:
-    """Reports waiting in the buurten the actor manages, oldest first."""
+async def open_reports(
+    session: AsyncSession, actor: Actor, *, now: datetime, limit: int = 10
+) -> list[OpenReport]:
+    """Reports waiting in the buurten the actor manages, oldest first. Each one shown is written to the
+    audit log: who was shown which reported message, and when."""
     buurten = [buurt.id for buurt in await authority.managed_buurten(session, actor)]
     if not buurten:
         raise authority.NotAllowed
@@ -78,6 +82,14 @@ async def open_reports(session: AsyncSession, actor: Actor, *, limit: int = 10) 
             else None
         )
         request = await session.get(HelpRequest, relayed.request_id) if relayed else None
+        await audit.record(
+            session,
+            actor=actor.telegram_user_id,
+            action=VIEW,
+            buurt_id=report.buurt_id,
+            now=now,
+            target=f"report:{report.id}",
+        )
         found.append(
             OpenReport(
                 id=report.id,
