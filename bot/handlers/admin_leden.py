@@ -107,4 +107,6 @@ def _line(row: MemberRow, t: Translator, language: str, zone: tzinfo) -> str:
         parts.append(t("helper"))
     if row.paused:
         parts.append(t("⏸️ on a break"))
+    if row.blocked:
+        parts.append(t("🚫 blocked"))
     return " – ".join(parts)
