@@ -9,13 +9,13 @@ from tests.fakes.telegram_server import FakeTelegram
 DUTCH_MENU = [
     ["🙋 Ik zoek hulp", "🤝 Ik wil helpen"],
     ["📋 Hulpvragen in de buurt", "📂 Mijn hulpvragen"],
-    ["💬 Even checken"],
+    ["💬 Even checken", "📅 Activiteiten"],
     ["⚙️ Instellingen", "❓ Hulp"],
 ]
 ENGLISH_MENU = [
     ["🙋 I need help", "🤝 I want to help"],
     ["📋 Requests in the buurt", "📂 My requests"],
-    ["💬 Check in"],
+    ["💬 Check in", "📅 Activities"],
     ["⚙️ Settings", "❓ Help"],
 ]
 ANSWERING_METHODS = (

@@ -18,6 +18,7 @@ from telegram.ext import (
 from bot.handlers import (
     activities,
     admin_buurten,
+    admin_common,
     admin_invites,
     admin_leden,
     admin_stats,
@@ -105,6 +106,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (moderation.CALLBACK_PATTERN, moderation.on_button),
         (checkins.CALLBACK_PATTERN, checkins.on_button),
         (checkin_answers.CALLBACK_PATTERN, checkin_answers.on_button),
+        (admin_common.CALLBACK_PATTERN, admin_common.on_page),
         (admin_buurten.CALLBACK_PATTERN, admin_buurten.on_button),
         (admin_leden.CALLBACK_PATTERN, admin_leden.on_button),
         (admin_invites.CALLBACK_PATTERN, admin_invites.on_button),

@@ -6,8 +6,8 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.handlers import keyboards
-from bot.handlers.admin_common import MAX_BUTTONS, actor, in_private, number_after, refuse_operators_only
+from bot.handlers import keyboards, paging
+from bot.handlers.admin_common import actor, in_private, number_after, refuse_operators_only
 from bot.handlers.commands import refresh_admin_menu
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
@@ -18,6 +18,8 @@ from bot.services.buurt_admin import Details
 from bot.services.postcodes import InvalidPostcode
 
 CALLBACK_PATTERN = r"^buurt:"
+# Pages: "buurt:lijst:<page>", "buurt:aan:<buurt>:<page>" (the members to appoint).
+LIST_PAGE = "buurt:lijst:"
 LIST, NEW, SHOW, RENAME, POSTCODES, POLICY, COORDINATORS, APPOINT, PICK, DISMISS = (
     "buurt:lijst",
     "buurt:nieuw",
@@ -32,8 +34,8 @@ LIST, NEW, SHOW, RENAME, POSTCODES, POLICY, COORDINATORS, APPOINT, PICK, DISMISS
 )
 
 
-async def show_buurten(update: Update, context: BotContext) -> None:
-    """/buurten: every buurt as a button, and one to add a buurt."""
+async def show_buurten(update: Update, context: BotContext, page: int = 0) -> None:
+    """/buurten: every buurt as a button (a page at a time), and one to add a buurt."""
     if not await in_private(update, context):
         return
     try:
@@ -45,9 +47,13 @@ async def show_buurten(update: Update, context: BotContext) -> None:
         await refuse_operators_only(update, context)
         return
     t = context.t
-    buttons = [[(f"🏘️ {row.name} ({row.member_count})", f"{SHOW}{row.id}")] for row in rows[:MAX_BUTTONS]]
+    shown = paging.page_of(rows, page)
+    buttons = [[(f"🏘️ {row.name} ({row.member_count})", f"{SHOW}{row.id}")] for row in shown.items]
+    buttons += paging.nav_row(shown.number, shown.count, t, lambda number: f"{LIST_PAGE}{number}")
     buttons.append([(t("➕ New buurt"), NEW)])
     text = t("Buurten on Buurtbot. Tap one to change it.") if rows else t("There are no buurten yet.")
+    if shown.count > 1:
+        text += "\n" + paging.position(shown.number, shown.count, t)
     await answer(update, text, keyboards.buttons(buttons))
 
 
@@ -59,6 +65,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         if data == LIST:
             await show_buurten(update, context)
+        elif (page := paging.page_number(data.removeprefix(LIST_PAGE))) is not None:
+            await show_buurten(update, context, page)
         elif data == NEW:
             await _ask(
                 update, context, buurt_admin.NEW_NAME, None, context.t("Type the name of the new buurt.")
@@ -79,6 +87,9 @@ async def on_button(update: Update, context: BotContext) -> None:
             await show_details(update, context, buurt_id)
         elif (buurt_id := number_after(data, APPOINT)) is not None:
             await _ask_coordinator(update, context, buurt_id)
+        elif data.startswith(APPOINT) and data.count(":") == 3:
+            buurt_text, page_text = data.removeprefix(APPOINT).split(":")
+            await _ask_coordinator(update, context, int(buurt_text), paging.page_number(page_text) or 0)
         elif data.startswith((PICK, DISMISS)) and data.count(":") == 3:
             _, kind, buurt_text, user_text = data.split(":")
             change = buurt_admin.appoint if kind == PICK.split(":")[1] else buurt_admin.dismiss
@@ -101,16 +112,20 @@ async def _ask(update: Update, context: BotContext, step: str, buurt_id: int | N
     await answer(update, question + "\n" + context.t("Or send /stop to stop."))
 
 
-async def _ask_coordinator(update: Update, context: BotContext, buurt_id: int) -> None:
-    who, now = actor(update, context), context.deps.clock.now()
+async def _ask_coordinator(update: Update, context: BotContext, buurt_id: int, page: int = 0) -> None:
+    who, now, t = actor(update, context), context.deps.clock.now(), context.t
     async with context.unit_of_work() as session:
         await buurt_admin.ask(session, who, buurt_admin.COORDINATOR_ID, buurt_id, now=now)
         candidates = await buurt_admin.candidates(session, who, buurt_id)
-    text = context.t(
+    text = t(
         "Who becomes coordinator? Tap a member, or type their Telegram user id (a number).\n"
         "They find it in the file that /mijngegevens sends them."
     )
-    buttons = [[(name, f"{PICK}{buurt_id}:{telegram_id}")] for telegram_id, name in candidates]
+    shown = paging.page_of(candidates, page)
+    buttons = [[(name, f"{PICK}{buurt_id}:{telegram_id}")] for telegram_id, name in shown.items]
+    buttons += paging.nav_row(shown.number, shown.count, t, lambda number: f"{APPOINT}{buurt_id}:{number}")
+    if shown.count > 1:
+        text += "\n" + paging.position(shown.number, shown.count, t)
     await answer(update, text, keyboards.buttons(buttons) if buttons else None)
 
 

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.handlers import keyboards
+from bot.handlers import keyboards, paging
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
+from bot.i18n import N_
 from bot.services import authority
 from bot.services.authority import Actor
 
-# Telegram refuses a keyboard of more than 100 buttons. (Paging through more buurten is still to do.)
-MAX_BUTTONS = 90
+# ◀️/▶️ under a buurt question: "pg:<page>:<the question's prefix>".
+PAGE = "pg:"
+CALLBACK_PATTERN = r"^pg:"
+# The prefixes a buurt question uses ("inv:b:", "adm:dg:m:0:600:", ...). Whatever the buurt button then
+# does is checked again by its own handler; this only keeps a forged page button from making odd buttons.
+_PREFIX = re.compile(r"(?:[a-z]{1,6}:){1,3}(?:\d{1,4}:){0,2}")
+WHICH_BUURT = N_("Which buurt?")
+# In a group, /koppel asks its own question (groups.LINK is "grp:k:").
+QUESTIONS = {"grp:k:": N_("Which buurt is this group for?")}
 
 
 def actor(update: Update, context: BotContext) -> Actor:
@@ -63,12 +73,47 @@ async def choose_buurt(update: Update, context: BotContext, prefix: str) -> int 
         return None
     if len(managed) == 1:
         return managed[0].id
-    await answer(
-        update,
-        context.t("Which buurt?"),
-        keyboards.buttons([[(buurt.name, f"{prefix}{buurt.id}")] for buurt in managed[:MAX_BUTTONS]]),
-    )
+    await _ask_buurt(update, context, prefix, [(buurt.id, buurt.name) for buurt in managed], 0)
     return None
+
+
+async def ask_buurt(update: Update, context: BotContext, prefix: str, page: int = 0) -> bool:
+    """The question "Which buurt?" with a button for each buurt the caller manages, a page at a time.
+
+    False (and nothing asked) when they manage none.
+    """
+    async with context.db.begin() as session:
+        managed = await authority.managed_buurten(session, actor(update, context))
+    if not managed:
+        return False
+    await _ask_buurt(update, context, prefix, [(buurt.id, buurt.name) for buurt in managed], page)
+    return True
+
+
+async def _ask_buurt(
+    update: Update, context: BotContext, prefix: str, buurten: list[tuple[int, str]], page: int
+) -> None:
+    t = context.t
+    shown = paging.page_of(buurten, page)
+    rows = [[(name, f"{prefix}{buurt_id}")] for buurt_id, name in shown.items]
+    rows += paging.nav_row(shown.number, shown.count, t, lambda number: f"{PAGE}{number}:{prefix}")
+    question, where = t(QUESTIONS.get(prefix, WHICH_BUURT)), paging.position(shown.number, shown.count, t)
+    text = f"{question}\n{where}" if where else question
+    await answer(update, text, keyboards.buttons(rows))
+
+
+async def on_page(update: Update, context: BotContext) -> None:
+    """◀️/▶️ under a buurt question: the same question, another page (read again for whoever tapped)."""
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_user is None:
+        return
+    number_text, _, prefix = query.data.removeprefix(PAGE).partition(":")
+    page = paging.page_number(number_text)
+    if page is None or _PREFIX.fullmatch(prefix) is None:
+        await query.answer(context.t("This button no longer works."), show_alert=True)
+        return
+    if not await ask_buurt(update, context, prefix, page):
+        await refuse(update, context)
 
 
 def number_after(data: str, prefix: str) -> int | None:

@@ -8,7 +8,7 @@ from html import escape
 from babel.dates import format_date
 from telegram import InputFile, Update
 
-from bot.handlers import keyboards
+from bot.handlers import keyboards, paging
 from bot.handlers.admin_common import actor, choose_buurt, in_private, number_after, refuse
 from bot.handlers.context import BotContext
 from bot.handlers.posters import poster_png
@@ -48,6 +48,9 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _make(update, context, int(buurt_text), single_use=kind == ONE, validity=validity)
         elif (buurt_id := number_after(data, LIST)) is not None:
             await _list(update, context, buurt_id)
+        elif data.startswith(LIST) and data.count(":") == 3:  # inv:l:<buurt>:<page>
+            buurt_text, page_text = data.removeprefix(LIST).split(":")
+            await _list(update, context, int(buurt_text), paging.page_number(page_text) or 0)
         elif (invite_id := number_after(data, STOP)) is not None:
             await _stop(update, context, invite_id)
         else:
@@ -75,6 +78,8 @@ async def _menu(update: Update, context: BotContext, buurt_id: int) -> None:
 async def _ask_validity(update: Update, context: BotContext, buurt_id: int, kind: str) -> None:
     if kind not in (MANY, ONE):
         raise ValueError(kind)
+    async with context.db.begin() as session:
+        await invite_admin.check(session, actor(update, context), buurt_id)
     t = context.t
     rows = [
         [(t("1 week"), f"{MAKE}{buurt_id}:{kind}:week"), (t("1 month"), f"{MAKE}{buurt_id}:{kind}:maand")],
@@ -121,7 +126,7 @@ async def _make(
     )
 
 
-async def _list(update: Update, context: BotContext, buurt_id: int) -> None:
+async def _list(update: Update, context: BotContext, buurt_id: int, page: int = 0) -> None:
     async with context.db.begin() as session:
         working = await invite_admin.list_usable(
             session, actor(update, context), buurt_id, now=context.deps.clock.now()
@@ -130,12 +135,15 @@ async def _list(update: Update, context: BotContext, buurt_id: int) -> None:
     if not working:
         await answer(update, t("No link lets anyone in right now. Make one with /uitnodigen."))
         return
+    shown = paging.page_of(working, page)
     lines = [t("Links that work now:")]
-    lines += [f"• …{invite.code[-4:]} – {_terms(invite, t, language, zone)}" for invite in working]
+    lines += [f"• …{invite.code[-4:]} – {_terms(invite, t, language, zone)}" for invite in shown.items]
+    if shown.count > 1:
+        lines += ["", paging.position(shown.number, shown.count, t)]
     rows = [
-        [(t("🛑 Stop …{code}").format(code=invite.code[-4:]), f"{STOP}{invite.id}")]
-        for invite in working[:20]
+        [(t("🛑 Stop …{code}").format(code=invite.code[-4:]), f"{STOP}{invite.id}")] for invite in shown.items
     ]
+    rows += paging.nav_row(shown.number, shown.count, t, lambda number: f"{LIST}{buurt_id}:{number}")
     await answer(update, "\n".join(lines), keyboards.buttons(rows))
 
 

@@ -79,6 +79,12 @@ async def _broadcast_text(update: Update, context: BotContext, state: State, tex
     intro = t("This is how your message looks. Send it to {count} members of {buurt}?").format(
         count=preview.recipients, buurt=escape(preview.buurt_name)
     )
+    if preview.paused:
+        intro += "\n" + t.plural(
+            "{count} member on a break will not get it.",
+            "{count} members on a break will not get it.",
+            preview.paused,
+        ).format(count=preview.paused)
     await answer(
         update,
         f"{intro}\n\n{escape(preview.text)}",

@@ -9,14 +9,17 @@ from babel.dates import format_date
 from telegram import Update
 
 from bot.handlers import keyboards, onboarding
+from bot.handlers.admin_common import actor, choose_buurt, in_private, number_after, refuse
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
 from bot.services import help_terms, membership, moderation, requests
+from bot.services.authority import NotAllowed, UnknownBuurt
 from bot.services.requests import Draft, Step
 
 PREFIX = "vr:"
 CALLBACK_PATTERN = r"^vr:"
+ON_BEHALF = "vr:namens:"  # vr:namens:<buurt>: /namens for this buurt
 
 
 async def begin(update: Update, context: BotContext) -> None:
@@ -49,17 +52,26 @@ async def begin(update: Update, context: BotContext) -> None:
 
 
 async def on_behalf(update: Update, context: BotContext) -> None:
-    """/namens: a coordinator posts a request for a resident without Telegram."""
-    user = update.effective_user
-    if user is None:
+    """/namens: a coordinator posts a request for a resident without Telegram (choosing the buurt first
+    when they coordinate more than one)."""
+    if not await in_private(update, context):
         return
+    buurt_id = await choose_buurt(update, context, ON_BEHALF)
+    if buurt_id is not None:
+        await _begin_on_behalf(update, context, buurt_id)
+
+
+async def _begin_on_behalf(update: Update, context: BotContext, buurt_id: int) -> None:
     try:
         async with context.unit_of_work() as session:
             step = await requests.begin_on_behalf(
-                session, user.id, now=context.deps.clock.now(), operators=context.deps.settings.admin_ids
+                session, actor(update, context), buurt_id, now=context.deps.clock.now()
             )
-    except membership.NotAllowed:
-        await answer(update, context.t("Only a coordinator can post a request for someone else."))
+    except (NotAllowed, UnknownBuurt):
+        await refuse(update, context)
+        return
+    except requests.NotAMember:
+        await answer(update, context.t("First join your buurt: send /start."))
         return
     await show(update, context, step)
 
@@ -81,6 +93,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     now, zone = context.deps.clock.now(), context.deps.settings.zone
     if kind == "opnieuw":
         await begin(update, context)
+        return
+    if (buurt_id := number_after(query.data, ON_BEHALF)) is not None:
+        await _begin_on_behalf(update, context, buurt_id)
         return
     try:
         async with context.unit_of_work() as session:

@@ -6,8 +6,7 @@ from html import escape
 
 from telegram import Update
 
-from bot.handlers import keyboards
-from bot.handlers.admin_common import actor, number_after
+from bot.handlers.admin_common import actor, ask_buurt, number_after
 from bot.handlers.context import BotContext
 from bot.handlers.group_chat import GROUP_TYPES, private_chat_button
 from bot.handlers.replies import answer
@@ -35,8 +34,8 @@ async def link(update: Update, context: BotContext) -> None:
         await _refuse(update, context)
         return
     if len(buurten) > 1:
-        rows = [[(buurt.name, f"{LINK}{buurt.id}")] for buurt in buurten]
-        await answer(update, context.t("Which buurt is this group for?"), keyboards.buttons(rows))
+        # A page at a time; admin_common.QUESTIONS words the question for a group.
+        await ask_buurt(update, context, LINK)
         return
     await _link(update, context, buurten[0].id)
 

@@ -9,8 +9,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMa
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
 from bot.services.menu import main_menu
 
+# Telegram's limits: callback data of 1-64 bytes, at most 100 buttons under one message.
+MAX_CALLBACK_BYTES = 64
+MAX_BUTTONS = 100
+
 
 def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """Inline buttons (label, callback data). Raises ValueError past Telegram's limits, before sending."""
+    if sum(len(row) for row in rows) > MAX_BUTTONS:
+        raise ValueError("more than 100 buttons: show them a page at a time (handlers/paging.py)")
+    for row in rows:
+        for _, data in row:
+            if not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
+                raise ValueError(f"callback data of {len(data.encode())} bytes: {data[:20]!r}...")
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )

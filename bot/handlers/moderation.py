@@ -9,7 +9,7 @@ from babel.dates import format_datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot.handlers import keyboards
+from bot.handlers import keyboards, paging
 from bot.handlers.admin_common import actor, in_private, refuse
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, send
@@ -21,6 +21,7 @@ from bot.services.validation import InvalidText
 PREFIX = "mod:"
 CALLBACK_PATTERN = r"^mod:[a-z]+:\d+$"
 FLOW = "moderation"
+BLOCKED_PAGE = "mod:vrijp:"  # mod:vrijp:<page>, under /deblokkeer
 
 
 async def show_reports(update: Update, context: BotContext) -> None:
@@ -29,8 +30,11 @@ async def show_reports(update: Update, context: BotContext) -> None:
         return
     t = context.t
     try:
-        async with context.db.begin() as session:
-            reports = await moderation.open_reports(session, actor(update, context))
+        # A unit of work: being shown a reported message is written to the audit log.
+        async with context.unit_of_work() as session:
+            reports = await moderation.open_reports(
+                session, actor(update, context), now=context.deps.clock.now()
+            )
     except NotAllowed:
         await refuse(update, context)
         return
@@ -74,8 +78,8 @@ async def ask_who(update: Update, context: BotContext) -> None:
     await answer(update, context.t("Whom do you want to block? Type the first letters of their name."))
 
 
-async def show_blocked(update: Update, context: BotContext) -> None:
-    """/deblokkeer: the blocked members, a button each."""
+async def show_blocked(update: Update, context: BotContext, page: int = 0) -> None:
+    """/deblokkeer: the blocked members, a button each (a page at a time)."""
     if not await in_private(update, context):
         return
     t = context.t
@@ -88,8 +92,13 @@ async def show_blocked(update: Update, context: BotContext) -> None:
     if not blocked:
         await answer(update, t("Nobody is blocked."))
         return
-    rows = [[(member.name, f"{PREFIX}vrij:{member.member_id}")] for member in blocked]
-    await answer(update, t("Whose block do you want to lift?"), keyboards.buttons(rows))
+    shown = paging.page_of(blocked, page)
+    rows = [[(member.name, f"{PREFIX}vrij:{member.member_id}")] for member in shown.items]
+    rows += paging.nav_row(shown.number, shown.count, t, lambda number: f"{BLOCKED_PAGE}{number}")
+    text = t("Whose block do you want to lift?")
+    if shown.count > 1:
+        text += "\n" + paging.position(shown.number, shown.count, t)
+    await answer(update, text, keyboards.buttons(rows))
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -97,6 +106,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or user is None:
         return
     _, action, number = query.data.split(":")
+    if action == "vrijp":
+        await show_blocked(update, context, int(number))  # the list is read again, for whoever tapped
+        return
     now, t, who = context.deps.clock.now(), context.t, actor(update, context)
     try:
         async with context.unit_of_work() as session:
@@ -111,6 +123,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                 await _ask_reason(session, user.id, member_id, int(number), now)
                 text = t("Why? Type the reason. The member will read it.")
             elif action == "wie":
+                await moderation.blockable(session, who, int(number))
                 await _ask_reason(session, user.id, int(number), None, now)
                 text = t("Why? Type the reason. The member will read it.")
             elif action == "vrij":

@@ -8,6 +8,7 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.handlers import (
+    activities,
     admin_text,
     asking,
     checkins,
@@ -26,7 +27,7 @@ from bot.services import conversations
 from bot.services import onboarding as joining
 from bot.services import requests as asking_service
 from bot.services import settings as member_settings
-from bot.services.menu import ASK, CHECKIN, HELP, MINE, OFFER, REQUESTS, SETTINGS, which_button
+from bot.services.menu import ACTIVITIES, ASK, CHECKIN, HELP, MINE, OFFER, REQUESTS, SETTINGS, which_button
 
 _MENU = {
     ASK: asking.begin,
@@ -34,6 +35,7 @@ _MENU = {
     REQUESTS: helping.show_list,
     MINE: helping.show_mine,
     CHECKIN: checkins.show,
+    ACTIVITIES: activities.show_upcoming,
     SETTINGS: settings.show_settings,
     HELP: menu.help_command,
 }

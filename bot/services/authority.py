@@ -68,6 +68,17 @@ async def managed_buurten(session: AsyncSession, actor: Actor) -> list[Buurt]:
     return sorted(buurten, key=lambda buurt: buurt.name.casefold())
 
 
+async def coordinates_any(session: AsyncSession, telegram_user_id: int) -> bool:
+    """Whether this person coordinates at least one buurt (for what /help lists)."""
+    found = await session.scalar(
+        select(BuurtRole.buurt_id)
+        .join(Member, Member.id == BuurtRole.member_id)
+        .where(Member.telegram_user_id == telegram_user_id, BuurtRole.role == COORDINATOR)
+        .limit(1)
+    )
+    return found is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Admin:
     telegram_user_id: int

@@ -36,7 +36,8 @@ class NothingToSend(Exception):
 class Preview:
     buurt_name: str
     text: str
-    recipients: int
+    recipients: int  # who will get it
+    paused: int  # on a break now, so they will not
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,10 @@ async def text_given(
         State(FLOW, "confirm", {"buurt_id": buurt.id, "text": cleaned}),
         now=now,
     )
-    return Preview(buurt.name, cleaned, len(await _audience(session, buurt.id, actor.telegram_user_id)))
+    audience = [telegram_id for telegram_id, _ in await _audience(session, buurt.id, actor.telegram_user_id)]
+    listed = await session.scalars(select(Member).where(Member.telegram_user_id.in_(audience)))
+    paused = sum(notify.is_paused(member, now) for member in listed.all())
+    return Preview(buurt.name, cleaned, len(audience) - paused, paused)
 
 
 async def confirm(session: AsyncSession, actor: Actor, *, now: datetime) -> Sent:

@@ -108,9 +108,9 @@ async def appoint(
 async def dismiss(
     session: AsyncSession, actor: Actor, buurt_id: int, telegram_user_id: int, *, now: datetime
 ) -> bool:
-    """Take the coordinator role away; False when they did not have it."""
+    """Take the coordinator role away and tell them; False when they did not have it."""
     check_operator(actor)
-    await check_manages(session, actor, buurt_id)
+    buurt = await check_manages(session, actor, buurt_id)
     if not await roles.remove_coordinator(session, buurt_id, telegram_user_id):
         return False
     await audit.record(
@@ -121,6 +121,11 @@ async def dismiss(
         target=f"user:{telegram_user_id}",
         now=now,
     )
+    t = translator(await members.language_of(session, telegram_user_id) or "nl")
+    text = t("You are no longer a coordinator of {buurt}. Thank you for all you did!").format(
+        buurt=escape(buurt.name)
+    )
+    await notify.to_member(session, telegram_user_id, text_message(text), now=now)
     return True
 
 
@@ -153,9 +158,7 @@ async def details(session: AsyncSession, actor: Actor, buurt_id: int, *, now: da
     )
 
 
-async def candidates(
-    session: AsyncSession, actor: Actor, buurt_id: int, *, limit: int = 20
-) -> list[tuple[int, str]]:
+async def candidates(session: AsyncSession, actor: Actor, buurt_id: int) -> list[tuple[int, str]]:
     """Members of the buurt who are not coordinator yet: (telegram id, name), to appoint with one tap."""
     check_operator(actor)
     await check_manages(session, actor, buurt_id)
@@ -165,7 +168,7 @@ async def candidates(
         .where(Member.buurt_id == buurt_id, Member.membership == "active")
         .order_by(Member.display_name, Member.id)
     )
-    return [(int(tid), name or "?") for tid, name in rows.all() if tid not in coordinators][:limit]
+    return [(int(tid), name or "?") for tid, name in rows.all() if tid not in coordinators]
 
 
 # Typed answers in /buurten: a new buurt's name, a new name, postcodes, a coordinator's Telegram id.

@@ -56,6 +56,11 @@ async def create(
     return buurt.name, _view(invite, now)
 
 
+async def check(session: AsyncSession, actor: Actor, buurt_id: int) -> None:
+    """NotAllowed unless the actor may invite people to this buurt (before asking how long a link works)."""
+    await check_manages(session, actor, buurt_id)
+
+
 async def list_usable(session: AsyncSession, actor: Actor, buurt_id: int, *, now: datetime) -> list[Invite]:
     await check_manages(session, actor, buurt_id)
     return [

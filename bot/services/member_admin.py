@@ -24,6 +24,7 @@ class MemberRow:
     pending: bool
     paused: bool
     helper: bool | None  # None: not known (yet); see helper_ids
+    blocked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ async def members_of(session: AsyncSession, actor: Actor, buurt_id: int, *, now:
             pending=member.membership == membership.PENDING,
             paused=notify.is_paused(member, now),
             helper=None if helpers is None else member.id in helpers,
+            blocked=member.blocked_at is not None,
         )
         for member in rows
     ]

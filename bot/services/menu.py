@@ -9,10 +9,11 @@ OFFER = N_("🤝 I want to help")
 REQUESTS = N_("📋 Requests in the buurt")
 MINE = N_("📂 My requests")
 CHECKIN = N_("💬 Check in")
+ACTIVITIES = N_("📅 Activities")
 SETTINGS = N_("⚙️ Settings")
 HELP = N_("❓ Help")
 
-_ROWS = ((ASK, OFFER), (REQUESTS, MINE), (CHECKIN,), (SETTINGS, HELP))
+_ROWS = ((ASK, OFFER), (REQUESTS, MINE), (CHECKIN, ACTIVITIES), (SETTINGS, HELP))
 
 
 def main_menu(t: Translator) -> list[list[str]]:

@@ -23,6 +23,9 @@ from bot.services.validation import clean_text
 
 REASON_MAX = 200
 ACTIONS = ("negeer", "waarschuw", "blokkeer")
+# Names of the actions in the audit log.
+DISMISS, WARN, BLOCK, UNBLOCK = "report.dismiss", "report.warn", "member.block", "member.unblock"
+VIEW = "report.view"  # a coordinator was shown the reported message
 
 
 class Blocked(PermissionError):
@@ -55,8 +58,11 @@ class OpenReport:
     source_message_id: int | None
 
 
-async def open_reports(session: AsyncSession, actor: Actor, *, limit: int = 10) -> list[OpenReport]:
-    """Reports waiting in the buurten the actor manages, oldest first."""
+async def open_reports(
+    session: AsyncSession, actor: Actor, *, now: datetime, limit: int = 10
+) -> list[OpenReport]:
+    """Reports waiting in the buurten the actor manages, oldest first. Each one shown is written to the
+    audit log: who was shown which reported message, and when."""
     buurten = [buurt.id for buurt in await authority.managed_buurten(session, actor)]
     if not buurten:
         raise authority.NotAllowed
@@ -76,6 +82,14 @@ async def open_reports(session: AsyncSession, actor: Actor, *, limit: int = 10) 
             else None
         )
         request = await session.get(HelpRequest, relayed.request_id) if relayed else None
+        await audit.record(
+            session,
+            actor=actor.telegram_user_id,
+            action=VIEW,
+            buurt_id=report.buurt_id,
+            now=now,
+            target=f"report:{report.id}",
+        )
         found.append(
             OpenReport(
                 id=report.id,
@@ -109,7 +123,7 @@ async def dismiss(session: AsyncSession, actor: Actor, report_id: int, *, now: d
     await audit.record(
         session,
         actor=actor.telegram_user_id,
-        action="report.dismiss",
+        action=DISMISS,
         buurt_id=report.buurt_id,
         now=now,
         target=f"report:{report.id}",
@@ -137,7 +151,7 @@ async def warn(session: AsyncSession, actor: Actor, report_id: int, *, now: date
     await audit.record(
         session,
         actor=actor.telegram_user_id,
-        action="report.warn",
+        action=WARN,
         buurt_id=report.buurt_id,
         now=now,
         target=f"member:{report.reported_id}",
@@ -151,6 +165,15 @@ async def reported_member(session: AsyncSession, actor: Actor, report_id: int) -
     if report.reported_id is None:
         raise AlreadyHandled
     return report.reported_id
+
+
+async def blockable(session: AsyncSession, actor: Actor, member_id: int) -> str:
+    """The first name of a member the actor may block (before asking why); NotAllowed otherwise."""
+    member = await session.get(Member, member_id)
+    if member is None or member.buurt_id is None:
+        raise authority.NotAllowed
+    await authority.check_manages(session, actor, member.buurt_id)
+    return matching.first(member.display_name)
 
 
 async def block(
@@ -199,7 +222,7 @@ async def block(
     await audit.record(
         session,
         actor=actor.telegram_user_id,
-        action="member.block",
+        action=BLOCK,
         buurt_id=member.buurt_id,
         now=now,
         target=f"member:{member.id}",
@@ -228,7 +251,7 @@ async def unblock(session: AsyncSession, actor: Actor, member_id: int, *, now: d
     await audit.record(
         session,
         actor=actor.telegram_user_id,
-        action="member.unblock",
+        action=UNBLOCK,
         buurt_id=member.buurt_id,
         now=now,
         target=f"member:{member.id}",

@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import BuurtRole, HelperOffer, HelpRequest, Member
-from bot.services import conversations, help_terms, matching, membership, moderation
+from bot.db.models import HelperOffer, HelpRequest, Member
+from bot.services import audit, authority, conversations, help_terms, matching, membership, moderation
+from bot.services.authority import Actor
 from bot.services.conversations import State
 from bot.services.validation import InvalidText, clean_name, clean_text
 
 FLOW = "request"
+ON_BEHALF = "request.on_behalf"  # the audit log's name for /namens
 TEXT_MAX = 500
 THANKS_MAX = 300
 MAX_OPEN = 5
@@ -153,35 +155,17 @@ async def begin(session: AsyncSession, telegram_user_id: int, *, now: datetime) 
     return await _save(session, telegram_user_id, "category", Draft(), now)
 
 
-async def begin_on_behalf(
-    session: AsyncSession, telegram_user_id: int, *, now: datetime, operators: Collection[int]
-) -> Step:
+async def begin_on_behalf(session: AsyncSession, actor: Actor, buurt_id: int, *, now: datetime) -> Step:
     """/namens: a coordinator posts for a resident without Telegram (a phone call, a knock on the door).
 
-    Raises NotAllowed for anyone who coordinates no buurt.
+    Raises NotAllowed unless the actor manages the buurt (checked again at posting), and NotAMember for
+    an operator who never started the bot: the helper's messages need a chat to go to.
     """
-    member = await membership.find(session, telegram_user_id)
-    buurt_id = await _coordinated_buurt(session, member, operators)
-    if buurt_id is None:
-        raise membership.NotAllowed
-    return await _save(session, telegram_user_id, "behalf_name", Draft(buurt_id=buurt_id), now)
-
-
-async def _coordinated_buurt(
-    session: AsyncSession, member: Member | None, operators: Collection[int]
-) -> int | None:
-    """The buurt a coordinator posts in: the one they coordinate (their own first), or an operator's own."""
-    if member is None:
-        return None
-    roles = await session.scalars(
-        select(BuurtRole.buurt_id).where(BuurtRole.member_id == member.id, BuurtRole.role == "coordinator")
-    )
-    coordinated = list(roles.all())
-    if member.buurt_id is not None and (
-        member.buurt_id in coordinated or member.telegram_user_id in operators
-    ):
-        return member.buurt_id
-    return coordinated[0] if coordinated else None
+    await authority.check_manages(session, actor, buurt_id)
+    assert actor.telegram_user_id is not None
+    if await membership.find(session, actor.telegram_user_id) is None:
+        raise NotAMember(actor.telegram_user_id)
+    return await _save(session, actor.telegram_user_id, "behalf_name", Draft(buurt_id=buurt_id), now)
 
 
 async def behalf_name_typed(
@@ -319,9 +303,10 @@ async def post(
         return Step("stale")
     if draft.on_behalf_of is not None:
         # Checked again at posting: the role may have been taken away meanwhile.
-        member = await membership.member_of(session, telegram_user_id)
-        if draft.buurt_id is None or draft.buurt_id != await _coordinated_buurt(session, member, operators):
+        if draft.buurt_id is None:
             raise membership.NotAllowed
+        await authority.check_manages(session, Actor(telegram_user_id, operators), draft.buurt_id)
+        member = await membership.member_of(session, telegram_user_id)
         buurt_id = draft.buurt_id
     else:
         member = await _active_member(session, telegram_user_id)
@@ -347,6 +332,16 @@ async def post(
     _plan_follow_up(request, now, zone)
     session.add(request)
     await session.flush()
+    if draft.on_behalf_of is not None:
+        # Who posted for someone else, where: never the name or the words.
+        await audit.record(
+            session,
+            actor=telegram_user_id,
+            action=ON_BEHALF,
+            buurt_id=buurt_id,
+            target=f"request:{request.id}",
+            now=now,
+        )
     await conversations.end(session, telegram_user_id)
     asked = await matching.next_round(session, request, now=now, zone=zone, round_hours=round_hours)
     ask_to_offer = False

@@ -86,3 +86,26 @@ async def test_only_members_of_the_buurt_can_come_and_only_coordinators_plan(
     assert "Er staat nu niets gepland in Schilderswijk" in await sam.sends("/activiteiten")
     assert "voorbij of afgezegd" in await sam.taps_data(coming)
     assert "Komen: 0" in await carla.sends("/activiteit")
+
+
+async def test_members_find_the_activities_in_the_menu_and_past_ones_are_gone(
+    buurtbot: Runtime, people: People
+) -> None:
+    await a_buurt(buurtbot, "Transvaal")
+    carla, anna = people("Carla"), people("Anna")
+    await a_coordinator(buurtbot, carla)
+    await a_member(buurtbot, anna)
+    await carla.sends("/activiteit")
+    await carla.taps("Nieuwe activiteit")
+    for answer in ("Koffieochtend", "26-11 10:00", "Buurthuis", "-"):
+        await carla.sends(answer)
+    await anna.sends("/menu")
+    assert ["💬 Even checken", "📅 Activiteiten"] in anna.keyboard()
+
+    listing = await anna.sends("📅 Activiteiten")
+
+    assert "Koffieochtend" in listing and "donderdag 26 november, 10:00" in listing
+    assert "Komen: 1" in await anna.taps("Ik kom: Koffieochtend")
+    assert "Komen: 1" in await carla.sends("/activiteit")  # the organiser sees the count
+    buurtbot.clock.advance(3 * 24 * 3600)  # type: ignore[attr-defined]  # the FakeClock of the fixture
+    assert "Er staat nu niets gepland in Transvaal" in await anna.sends("📅 Activiteiten")

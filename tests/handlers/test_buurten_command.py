@@ -74,6 +74,7 @@ async def test_the_operator_appoints_a_member_with_one_tap_and_they_hear_it(
     await telegram.wait_for(lambda: "Je bent nu coördinator van Transvaal" in carla.last_text)
 
     assert "Coördinatoren: nog niemand" in await operator.taps("Carla weghalen")
+    await telegram.wait_for(lambda: "Je bent geen coördinator meer van Transvaal" in carla.last_text)
     assert [action for _, action in await audit_actions(buurtbot)] == [
         "coordinator.appoint",
         "coordinator.remove",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.db.models import HelpInvitation, HelpRequest, OutboxMessage
 from bot.runtime import Runtime
-from bot.services import matching
+from bot.services import audit, matching
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.neighbours import (
@@ -365,4 +365,32 @@ async def test_a_coordinator_posts_for_a_resident_without_telegram_and_talks_on_
 
 async def test_only_a_coordinator_can_post_for_someone_else(buurtbot: Runtime, people: People) -> None:
     anna = await resident(buurtbot, people("Anna"), await a_buurt(buurtbot))
-    assert "Alleen een coördinator" in await anna.sends("/namens")
+    assert "Dit is voor coördinatoren" in await anna.sends("/namens")
+
+
+async def test_a_coordinator_of_two_buurten_chooses_where_to_post_and_it_is_audited(
+    buurtbot: Runtime, people: People
+) -> None:
+    await a_buurt(buurtbot)
+    schilderswijk = await a_buurt(buurtbot, "Schilderswijk", "2525")
+    wim = await coordinator(buurtbot, people("Wim"))
+    await coordinator(buurtbot, wim, "Schilderswijk")
+
+    assert "Welke buurt?" in await wim.sends("/namens")
+    assert "Voor wie is deze hulpvraag?" in await wim.taps("Schilderswijk")
+    await wim.sends("Truus")
+    await wim.taps("Boodschappen")
+    await wim.sends("Soep")
+    await wim.taps("Vandaag")
+    await wim.taps("Plaatsen")
+
+    request = await latest_request(buurtbot)
+    assert (request.buurt_id, request.on_behalf_of) == (schilderswijk, "Truus")
+    async with buurtbot.db.begin() as session:
+        [entry] = await audit.entries(session, limit=1)
+    assert (entry.actor_telegram_id, entry.action, entry.buurt_id, entry.target) == (
+        wim.user_id,
+        "request.on_behalf",
+        schilderswijk,
+        f"request:{request.id}",
+    )

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from bot.runtime import Runtime
-from bot.services import membership, offers
+from bot.services import membership, moderation, offers
+from bot.services.authority import Actor
 from bot.services.offers import Draft
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
+from tests.handlers.coordination import (
+    OPERATOR_ID,
+    a_buurt,
+    a_coordinator,
+    a_member,
+    audit_actions,
+    buurtbot,
+    operator,
+)
 
 __all__ = ["buurtbot", "operator"]  # fixtures
 
@@ -17,20 +26,26 @@ async def test_the_coordinator_sees_members_and_lets_a_newcomer_in(
 ) -> None:
     await a_buurt(buurtbot, "Transvaal", policy="approval")
     carla, anna, bram, nina = people("Carla"), people("Anna"), people("Bram"), people("Nina")
+    dirk = people("Dirk")
     await a_coordinator(buurtbot, carla)
     await a_member(buurtbot, anna)
     await a_member(buurtbot, bram)
     await a_member(buurtbot, nina, status=membership.PENDING)
+    dirk_id = await a_member(buurtbot, dirk)
     async with buurtbot.db.begin() as session:
         await membership.pause(session, bram.user_id, now=buurtbot.clock.now(), until=None)
+        await moderation.block(
+            session, Actor(OPERATOR_ID, {OPERATOR_ID}), dirk_id, "spam", now=buurtbot.clock.now()
+        )
         await offers.save(session, anna.user_id, Draft(categories=["boodschappen"]), buurtbot.clock.now())
 
     listing = await carla.sends("/leden")
 
-    assert "Leden van Transvaal: 3" in listing
+    assert "Leden van Transvaal: 4" in listing
     assert "• Carla – sinds 25 nov 2026 – coördinator" in listing
     assert "• Anna – sinds 25 nov 2026 – helper" in listing
     assert "• Bram – sinds 25 nov 2026 – ⏸️ met pauze" in listing
+    assert "• Dirk – sinds 25 nov 2026 – 🚫 geblokkeerd" in listing
     assert "Wacht op een ja: 1" in listing and "• Nina" in listing
     assert "Nina is nu lid van Transvaal" in await carla.taps("Nina toelaten")
     await telegram.wait_for(lambda: "Goed nieuws!" in nina.last_text)

@@ -39,7 +39,8 @@ async def test_a_message_for_everyone_is_previewed_sent_and_counted(
 
     assert "Typ je bericht voor iedereen in Transvaal" in await carla.sends("/omroep")
     preview = await carla.sends("Koffie zaterdag om 10 uur <in het buurthuis>!")
-    assert "Versturen naar 4 leden van Transvaal?" in preview
+    assert "Versturen naar 3 leden van Transvaal?" in preview
+    assert "1 lid met pauze krijgt het niet" in preview
     assert "Koffie zaterdag om 10 uur <in het buurthuis>!" in preview
     assert "Onderweg naar 3 leden" in await carla.taps("Versturen")
 
