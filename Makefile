@@ -86,4 +86,4 @@ clean:
 messages: $(DEV_STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k N_ -k plural:1,2 --no-location --sort-output \
 		--project=buurtbot --copyright-holder="Buurtbot" -o locales/buurtbot.pot .
-	$(VENV)/bin/pybabel update -i locales/buurtbot.pot -d locales -D buurtbot --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i locales/buurtbot.pot -d locales -D buurtbot --no-fuzzy-matching --ignore-obsolete
