@@ -4,7 +4,8 @@
 # (or pyproject.toml) is newer than the stamp. `make clean` removes the venv and the stamps.
 #
 #   make run      install (runtime deps) and run the bot   (needs BUURTBOT_TOKEN, in the environment or .env)
-#   make test     install (dev deps) and run the tests     (PYTEST_ARGS="-k foo -x" passes options to pytest)
+#   make test     install (dev deps) and run the tests     (PYTEST_ARGS="-k foo -x" passes options to pytest;
+#                 TEST_WORKERS=4 runs them in 4 processes instead of 2)
 #   make lint     ruff check + mypy
 #   make bench    run the benchmarks (bench/run_all.py; BENCH_ARGS passes options)
 #   make migrate  bring the database schema up to date
@@ -19,6 +20,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PIP := $(VENV)/bin/python -m pip --disable-pip-version-check -q
 PYTEST_ARGS ?=
+# Tests run in this many processes (pytest-xdist); each has its own PostgreSQL database. 0 runs them in one.
+TEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 RUNTIME_STAMP := $(VENV)/.installed-runtime.stamp
@@ -63,7 +66,7 @@ migrate: $(RUNTIME_STAMP)
 
 # test: install dev deps, then run pytest (PostgreSQL too when BUURTBOT_TEST_DATABASE_URL is set).
 test: $(DEV_STAMP)
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # lint: static checks; configuration lives in pyproject.toml.
 # Both checks always run, so one report shows every problem; the target fails if either does.

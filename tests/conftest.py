@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings
@@ -41,17 +42,40 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_migrated() -> str:
     assert POSTGRES_URL is not None
+    url = asyncio.run(_database_of_this_worker(POSTGRES_URL))
 
     async def reset_schema() -> None:
-        engine = create_async_engine(POSTGRES_URL)
+        engine = create_async_engine(url)
         async with engine.begin() as connection:
             await connection.execute(text("DROP SCHEMA public CASCADE"))
             await connection.execute(text("CREATE SCHEMA public"))
         await engine.dispose()
 
     asyncio.run(reset_schema())
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    upgrade(url)
+    return url
+
+
+async def _database_of_this_worker(url: str) -> str:
+    """With pytest-xdist (`-n`), each worker gets a database of its own: `<name>_gw0`, `<name>_gw1`, ...
+
+    Tests empty every table before they start, so two workers must never share one. The databases are
+    created on first use, next to the configured one (the role needs CREATEDB, as CI's has).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return url
+    configured = make_url(url)
+    own = f"{configured.database}_{worker}"
+    engine = create_async_engine(configured, isolation_level="AUTOCOMMIT")  # CREATE DATABASE needs it
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own})
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{own}"'))
+    finally:
+        await engine.dispose()
+    return configured.set(database=own).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=BACKENDS)
