@@ -29,7 +29,9 @@ from telegram.ext import BaseHandler, filters
 from bot.handlers.context import BotContext
 
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
-GROUP_BUTTONS = "grp:"  # /koppel's choice of buurt
+# The buttons that work in a group: /koppel's choice of buurt, and the ◀️/▶️ of that question when there
+# are many buurten (admin_common.PAGE, the page, then /koppel's prefix).
+_GROUP_BUTTON_DATA = re.compile(r"^(pg:\d+:)?grp:")
 # The commands that work in a group; each checks the caller's role itself.
 _GROUP_COMMANDS = re.compile(r"^/(koppel|ontkoppel)(@\w+)?(\s|$)", re.IGNORECASE)
 _GREETINGS = {"start", "help", "hulp", "menu"}
@@ -54,7 +56,7 @@ class GroupButtons(BaseHandler[Update, BotContext, None]):
             return False
         chat = update.effective_chat
         data = update.callback_query.data or ""
-        return chat is not None and chat.type in GROUP_TYPES and not data.startswith(GROUP_BUTTONS)
+        return chat is not None and chat.type in GROUP_TYPES and _GROUP_BUTTON_DATA.match(data) is None
 
 
 def private_chat_button(context: BotContext) -> InlineKeyboardMarkup:
