@@ -35,15 +35,15 @@ LONG_THANKS = ("Dank je wel, wat fijn dat je zo snel kwam helpen! " * 7)[:300]  
 BOT_USERNAME = "buurtbot_test_bot"  # the fake's: every open request gets its button
 
 
-async def run(backend: str, *, groups: int, buurten: int) -> dict[str, Any]:
+async def run(backend: str, *, groups: int, buurten: int, busy_every: int) -> dict[str, Any]:
     async with databases(backend) as fresh:
         db = Database(await fresh())
         try:
-            await scene(db, groups=groups, buurten=buurten)
+            await scene(db, groups=groups, buurten=buurten, busy_every=busy_every)
             result = await build(db)
         finally:
             await db.dispose()
-    return {"database": backend, "groups": groups, "buurten": buurten, **result}
+    return {"database": backend, "groups": groups, "buurten": buurten, "busy_every": busy_every, **result}
 
 
 async def build(db: Database) -> dict[str, Any]:
@@ -76,8 +76,8 @@ async def build(db: Database) -> dict[str, Any]:
     }
 
 
-async def scene(db: Database, *, groups: int, buurten: int) -> None:
-    """Written in bulk, not measured."""
+async def scene(db: Database, *, groups: int, buurten: int, busy_every: int = BUSY_EVERY) -> None:
+    """Written in bulk, not measured. `busy_every` 0: no busy buurten (the scene before 2026-11-25)."""
     week_ago = MONDAY_TEN - timedelta(days=3)
     async with db.begin() as session:
         await bot_facts.remember(session, bot_facts.USERNAME, BOT_USERNAME, week_ago)
@@ -111,7 +111,7 @@ async def scene(db: Database, *, groups: int, buurten: int) -> None:
                         "display_name": f"Buur{n}",
                         "consent_at": week_ago,
                         # One member of each busy buurt (its first) chose the digest in a private chat.
-                        "weekly_digest": n < buurten and n % BUSY_EVERY == 0,
+                        "weekly_digest": _busy(n, busy_every) and n < buurten,
                     }
                     for n in range(start, min(start + 5000, buurten * MEMBERS))
                 ],
@@ -120,7 +120,7 @@ async def scene(db: Database, *, groups: int, buurten: int) -> None:
         first_of = {buurt_id: member_id for member_id, buurt_id in reversed(members)}
         rows = []
         for index, buurt_id in enumerate(buurt_ids):
-            busy = index % BUSY_EVERY == 0
+            busy = _busy(index, busy_every)
             open_requests, thanks = (BUSY_OPEN, BUSY_THANKS) if busy else (OPEN, THANKS)
             for n in range(open_requests + thanks):
                 done = n >= open_requests
@@ -159,6 +159,10 @@ async def scene(db: Database, *, groups: int, buurten: int) -> None:
         )
 
 
+def _busy(buurt_index: int, busy_every: int) -> bool:
+    return busy_every > 0 and buurt_index % busy_every == 0
+
+
 def describe(result: dict[str, Any]) -> str:
     return (
         f"{result['database']}: {result['groups_with_digest']} of {result['groups']} groups in "
@@ -175,13 +179,18 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=5000)
     parser.add_argument("--buurten", type=int, default=2000)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="postgresql")
+    parser.add_argument(
+        "--busy-every", type=int, default=BUSY_EVERY, help="every Nth buurt is busy; 0 for none (10)"
+    )
     args = parser.parse_args()
     quiet_logging()
     for backend in ["sqlite", "postgresql"] if args.database == "both" else [args.database]:
         if backend == "postgresql" and postgres_url() is None:
             print(POSTGRES_MISSING)
             continue
-        print(describe(asyncio.run(run(backend, groups=args.groups, buurten=args.buurten))), flush=True)
+        scale = {"groups": args.groups, "buurten": args.buurten, "busy_every": args.busy_every}
+        result = asyncio.run(run(backend, **scale))
+        print(describe(result), flush=True)
 
 
 if __name__ == "__main__":
