@@ -2,6 +2,12 @@
 
 Telegram asks bots to stay around 30 messages per second overall, 1 per second in one chat, and
 20 per minute in one group. Times are monotonic seconds from the injected clock.
+
+Telegram counts arrivals, and we only know departures and answers. The overall pace is kept on
+departures, with a margin for requests that bunch up on their way. A chat's limits are kept on answers
+instead: a chat gets nothing while a message to it is on its way, and its next message leaves a second
+after the answer (which came after the arrival), so that however late the first arrived, the second
+cannot arrive within the second after it.
 """
 
 from __future__ import annotations
@@ -22,13 +28,17 @@ class RateLimits:
     _next_overall: float = 0.0
     _paused_until: float = 0.0
     _next_in_chat: dict[int, float] = field(default_factory=dict)
+    _on_the_way: set[int] = field(default_factory=set)  # chats with a message sent and not yet answered
     # The last departures: never more than `overall_per_second` of them within one second, also when
     # the schedule catches up after a stall (a burst there gave the odd 429 with 10,000 messages).
     _recent: deque[float] = field(default_factory=deque)
     _group_sends: dict[int, deque[float]] = field(default_factory=dict)
 
     def chat_ready_at(self, chat_id: int) -> float:
-        """When this chat may get its next message (ignoring the overall limit)."""
+        """When this chat may get its next message (ignoring the overall limit); infinity while a
+        message to it is on its way, since the next one's time is counted from that one's answer."""
+        if chat_id in self._on_the_way:
+            return math.inf
         ready = self._next_in_chat.get(chat_id, 0.0)
         sends = self._group_sends.get(chat_id)
         if chat_id < 0 and sends is not None and len(sends) >= self.group_per_minute:
@@ -42,16 +52,22 @@ class RateLimits:
         return ready
 
     def record(self, chat_id: int, at: float) -> None:
+        """A message to `chat_id` leaves at `at`; `answered` must follow, whatever the answer."""
         spacing = 1.0 / self.overall_per_second
         # Keep to the schedule: a wake-up that comes a millisecond late must not push every later
         # message back too (at 29/s that drift alone cost one message in thirty). After a quiet spell
         # longer than one spacing, the schedule starts again from now.
         base = self._next_overall if at - self._next_overall < spacing else at
         self._next_overall = base + spacing
-        self._next_in_chat[chat_id] = at + self.per_chat_interval
         self._recent.append(at)
         while len(self._recent) > math.ceil(self.overall_per_second):
             self._recent.popleft()
+        self._on_the_way.add(chat_id)
+
+    def answered(self, chat_id: int, at: float) -> None:
+        """Telegram answered the message to `chat_id` (or we stopped waiting) at `at`."""
+        self._on_the_way.discard(chat_id)
+        self._next_in_chat[chat_id] = at + self.per_chat_interval
         if chat_id < 0:  # groups, supergroups and channels have negative ids
             sends = self._group_sends.setdefault(chat_id, deque())
             sends.append(at)

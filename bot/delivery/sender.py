@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -60,7 +61,10 @@ class Sender:
         self.limits = limits or RateLimits()
         self._settings = settings or SenderSettings()
         self._wake = asyncio.Event()
+        self._answered = asyncio.Event()  # a chat may have become free (its message was answered)
         self._queue: list[Outgoing] = []
+        self._more_due = False  # the last look at the outbox filled a whole batch: there may be more
+        self._sent_since_refill = False
         self._on_wire: set[int] = set()  # handed to Telegram, result not yet written
         # Chats that blocked us or moved, until that is written to the outbox: send them nothing meanwhile.
         self._held_chats: set[int] = set()
@@ -117,9 +121,15 @@ class Sender:
         """The first queued message that Telegram's limits allow now; None after waiting a little."""
         if not self._queue:  # emptied while we waited for a slot (a chat blocked us)
             return None
+        self._answered.clear()  # before looking: an answer from now on ends the pause below
         now = self._clock.monotonic()
         ready = next((m for m in self._queue if self.limits.chat_ready_at(m.chat_id) <= now), None)
         if ready is None:
+            if self._more_due and self._sent_since_refill:
+                # What is left of this batch must wait for its chats (the second part of a digest,
+                # say): look at the next rows instead of idling until then.
+                self._wake.set()
+                return None
             soonest = min(self.limits.chat_ready_at(m.chat_id) for m in self._queue)
             await self._pause(soonest - now)
             return None
@@ -128,16 +138,20 @@ class Sender:
             await self._clock.sleep(wait)
             return None  # look again: a more urgent message may have arrived meanwhile
         self._queue.remove(ready)
+        self._sent_since_refill = True
         self._on_wire.add(ready.id)
         self.limits.record(ready.chat_id, now)
         return ready
 
     async def _pause(self, seconds: float) -> None:
-        """Wait on the injected clock, but wake up early when something new is queued."""
+        """Wait on the injected clock, but wake up early when something new is queued or a message is
+        answered. `seconds` is infinite when every queued chat has a message on its way."""
         waiters: list[asyncio.Future[Any]] = [
             asyncio.ensure_future(self._wake.wait()),
-            asyncio.ensure_future(self._clock.sleep(seconds)),
+            asyncio.ensure_future(self._answered.wait()),
         ]
+        if math.isfinite(seconds):
+            waiters.append(asyncio.ensure_future(self._clock.sleep(seconds)))
         try:
             await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:  # also when we are cancelled while waiting (every shutdown)
@@ -150,6 +164,7 @@ class Sender:
                 session, now=self._clock.now(), exclude=self._on_wire, limit=self._settings.batch
             )
         self._queue = [m for m in due if m.chat_id not in self._held_chats]
+        self._more_due, self._sent_since_refill = len(due) == self._settings.batch, False
 
     async def _idle(self) -> None:
         async with self._db.begin() as session:
@@ -171,6 +186,8 @@ class Sender:
         try:
             self._results.add(await self._call(message))
         finally:
+            self.limits.answered(message.chat_id, self._clock.monotonic())
+            self._answered.set()
             self._slots.release()
 
     async def _call(self, message: Outgoing) -> Result:

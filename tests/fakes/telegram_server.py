@@ -1,8 +1,9 @@
 """A fake Telegram Bot API server that real python-telegram-bot clients talk to over HTTP on 127.0.0.1.
 
 Tests feed it updates (`user_message`, `callback`, ...), read back what the bot did (`calls`, `sent_texts`,
-`last_message`) and inject trouble (`fail_next`, `block`, `flood_limit`, ...). It judges every request against
-the official spec in telegram_bot_api/api.json, so a request that passes here passes on Telegram.
+`last_message`) and inject trouble (`fail_next`, `block`, `flood_limit`, `chat_limits`, ...). It judges
+every request against the official spec in telegram_bot_api/api.json, so a request that passes here
+passes on Telegram.
 
     async with FakeTelegram() as fake:
         # the bot under test polls telegram.Bot(TOKEN, base_url=f"{fake.base_url}/bot")
@@ -28,7 +29,7 @@ from aiohttp import web
 from tests.fakes.api_errors import ApiError, conflict, not_found, too_many_requests, unauthorized
 from tests.fakes.bot_api_spec import MethodSpec, load_spec
 from tests.fakes.chats import ChatStore
-from tests.fakes.faults import Fault, FaultKind, FaultPlan, FloodWindow
+from tests.fakes.faults import ChatLimits, Fault, FaultKind, FaultPlan, FloodWindow
 from tests.fakes.methods import BotApiMethods
 from tests.fakes.objects import bot_user
 from tests.fakes.recording import MethodIndex, RecordedRequest, timeout_report
@@ -37,7 +38,8 @@ from tests.fakes.update_builders import UpdateFactory
 from tests.fakes.updates import UpdateQueue
 from tests.fakes.validation import CheckedRequest, RequestValidator
 
-__all__ = ["FakeTelegram", "RecordedRequest"]  # RecordedRequest lives in recording.py; tests import it here
+# RecordedRequest and ChatLimits live in recording.py and faults.py; tests import them here
+__all__ = ["ChatLimits", "FakeTelegram", "RecordedRequest"]
 
 # "<bot id>:<secret>"; real secrets are 35 URL-safe characters, a little slack keeps hand-made tokens usable.
 _TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,64}")
@@ -53,6 +55,10 @@ class FakeTelegram:
         self.requests: list[RecordedRequest] = []
         self.flood_limit: int | None = None
         self.flood_rejections = 0
+        # Opt-in: `fake.chat_limits = ChatLimits()` also answers 429 beyond one message a second in a
+        # private chat and 20 a minute in a group, as Telegram does.
+        self.chat_limits: ChatLimits | None = None
+        self.chat_rejections = 0
         # What stamps requests and measures the flood window; a test may hand in its fake clock's
         # monotonic(), so that rates are judged in the same time the bot under test lives in.
         self.time_source: Callable[[], float] = time.monotonic
@@ -158,12 +164,23 @@ class FakeTelegram:
     async def _run(self, spec: MethodSpec, checked: CheckedRequest, poll_ticket: int) -> Any:
         if spec.name == "getUpdates":
             return await self._get_updates(checked.params, poll_ticket)
-        limit = self.flood_limit
-        counted = limit is not None and spec.name in self._methods.flood_counted
-        if counted and not self._flood.admit(self.time_source(), limit or 0):
+        if spec.name in self._methods.flood_counted:
+            self._admit(checked.params.get("chat_id"))
+        return self._methods.call(spec, checked)
+
+    def _admit(self, chat_id: object) -> None:
+        """Telegram's sending limits, those switched on: 429 for a message beyond them."""
+        now = self.time_source()
+        chats = self.chat_limits
+        wait = chats.retry_after(chat_id, now) if chats is not None else None
+        if wait is not None:
+            self.chat_rejections += 1
+            raise too_many_requests(retry_after=wait)
+        if self.flood_limit is not None and not self._flood.admit(now, self.flood_limit):
             self.flood_rejections += 1
             raise too_many_requests(retry_after=1)
-        return self._methods.call(spec, checked)
+        if chats is not None:
+            chats.record(chat_id, now)
 
     async def _get_updates(self, params: dict[str, Any], ticket: int) -> list[dict[str, Any]]:
         if self._methods.webhook_url:

@@ -16,7 +16,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.clock import FakeClock
+from tests.fakes.telegram_server import ChatLimits, FakeTelegram
 
 TOKEN = "7000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 ANNA = 1001
@@ -840,6 +841,100 @@ async def test_flood_limit_rejects_sends_beyond_the_limit_per_second(
     assert answers[3][1]["description"] == "Too Many Requests: retry after 1"
     assert answers[3][1]["parameters"] == {"retry_after": 1}
     assert fake.flood_rejections == 1
+
+
+@pytest.fixture
+def limited(fake: FakeTelegram) -> FakeClock:
+    """Telegram's per-chat limits on, judged on a clock the test moves."""
+    clock = FakeClock()
+    fake.time_source = clock.monotonic
+    fake.chat_limits = ChatLimits()
+    return clock
+
+
+async def test_a_private_chat_gets_at_most_one_message_a_second(
+    api: BotApiClient, fake: FakeTelegram, limited: FakeClock
+) -> None:
+    await api.result("sendMessage", chat_id=ANNA, text="1")
+    limited.advance(0.4)
+    status, body = await api.call("sendMessage", chat_id=ANNA, text="2")
+    await api.result("sendMessage", chat_id=BRAM, text="1")  # another chat is not held up
+    limited.advance(0.6)
+    await api.result("sendMessage", chat_id=ANNA, text="2")
+
+    assert (status, body["parameters"]) == (429, {"retry_after": 1})
+    assert body["description"] == "Too Many Requests: retry after 1"
+    assert (fake.chat_rejections, fake.flood_rejections) == (1, 0)
+    assert fake.sent_texts(ANNA) == ["1", "2"]
+
+
+async def test_a_group_gets_at_most_twenty_messages_a_minute(
+    api: BotApiClient, fake: FakeTelegram, limited: FakeClock
+) -> None:
+    for n in range(20):
+        await api.result("sendMessage", chat_id=BUURTGROEP, text=str(n))
+        limited.advance(1.0)
+    limited.advance(10.5)  # 30.5 s after the first
+
+    status, body = await api.call("sendMessage", chat_id=BUURTGROEP, text="20")
+    limited.advance(29.5)  # the first has left the window
+    await api.result("sendMessage", chat_id=BUURTGROEP, text="20")
+    crowded = await api.call("sendMessage", chat_id=BUURTGROEP, text="21")
+
+    assert (status, body["parameters"]) == (429, {"retry_after": 30})
+    assert crowded[0] == 429 and crowded[1]["parameters"] == {"retry_after": 1}
+    assert fake.chat_rejections == 2
+    assert len(fake.sent_texts(BUURTGROEP)) == 21
+
+
+async def test_a_rejected_message_counts_for_no_limit(
+    api: BotApiClient, fake: FakeTelegram, limited: FakeClock
+) -> None:
+    fake.flood_limit = 2
+    await api.result("sendMessage", chat_id=ANNA, text="1")
+    held = await api.call("sendMessage", chat_id=ANNA, text="2")  # by the chat's limit: not in the flood's
+    await api.result("sendMessage", chat_id=BRAM, text="1")
+    flooded = await api.call("sendMessage", chat_id=BUURTGROEP, text="1")  # by the flood's: not the group's
+    limited.advance(1.0)
+
+    await api.result("sendMessage", chat_id=ANNA, text="2")
+    for n in range(20):
+        await api.result("sendMessage", chat_id=BUURTGROEP, text=str(n))
+        limited.advance(1.0)
+
+    assert (held[0], flooded[0]) == (429, 429)
+    assert (fake.chat_rejections, fake.flood_rejections) == (1, 1)
+
+
+async def test_chat_limits_count_messages_not_chat_actions(
+    api: BotApiClient, fake: FakeTelegram, limited: FakeClock
+) -> None:
+    await api.result("sendChatAction", chat_id=ANNA, action="typing")
+    await api.result("sendMessage", chat_id=ANNA, text="Hoi")
+    await api.result("sendChatAction", chat_id=ANNA, action="typing")
+
+    assert (await api.call("copyMessage", chat_id=ANNA, from_chat_id=ANNA, message_id=1))[0] == 429
+
+
+async def test_chat_limits_are_off_by_default(api: BotApiClient, fake: FakeTelegram) -> None:
+    for n in range(21):
+        await api.result("sendMessage", chat_id=BUURTGROEP, text=str(n))
+    await api.result("sendMessage", chat_id=ANNA, text="1")
+    await api.result("sendMessage", chat_id=ANNA, text="2")
+
+    assert fake.chat_rejections == 0
+
+
+async def test_python_telegram_bot_hears_a_chat_limit_as_retry_after(
+    fake: FakeTelegram, limited: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # as in the test of injected faults below
+    async with telegram.Bot(TOKEN, base_url=f"{fake.base_url}/bot") as bot:
+        await bot.send_message(ANNA, "1")
+        with pytest.raises(RetryAfter) as retry:
+            await bot.send_message(ANNA, "2")
+
+    assert retry.value.retry_after == dt.timedelta(seconds=1)
 
 
 # -- python-telegram-bot talks to it -------------------------------------------------------------------

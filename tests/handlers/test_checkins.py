@@ -260,6 +260,8 @@ async def test_my_data_shows_the_checkins_and_forget_me_leaves_nothing_behind(
     await anna.taps("Gaat wel")
     await gets_a_checkin(buurtbot, telegram, anna, (2026, 11, 27, 10))
     await gets_a_checkin(buurtbot, telegram, bram, (2026, 11, 27, 13))  # Bram is asked to look
+    # The same sweep reminded Anna; wait for it too, or it could be taken for the answer below.
+    await hears(telegram, anna, "Een kleine herinnering")
 
     await anna.sends("/mijngegevens")
     (upload,) = telegram.calls("sendDocument", chat_id=anna.user_id)
