@@ -57,7 +57,14 @@ BUTTONS = [
     ("mod:blokkeer:{report}", "coordinator", "Typ de reden"),
     ("mod:wie:{rik}", "coordinator", "Typ de reden"),
     ("mod:vrij:{bob}", "coordinator", "Bob is niet meer geblokkeerd"),
+    # /statistiek, /export
+    ("adm:stat:b:{buurt}", "coordinator", "Welke periode?"),
+    ("adm:stat:p:week:{buurt}", "coordinator", "Deze week, vanaf"),
+    ("adm:exp:b:{buurt}", "coordinator", "Welke periode?"),
+    ("adm:exp:p:year:{buurt}", "coordinator", "Het is anoniem"),
 ]
+# Buttons whose answer a file follows: the chart, the CSV, the invite poster.
+UPLOADS = {"inv:m:": "sendDocument", "adm:stat:p:": "sendPhoto", "adm:exp:p:": "sendDocument"}
 CALLERS = ["resident", "coordinator of another buurt", "coordinator of this buurt", "operator"]
 
 
@@ -124,13 +131,13 @@ async def test_buttons_for_a_buurt_are_checked_on_the_server(
     answer = await person.taps_data(data.format(**world.__dict__))
 
     allowed = caller == "operator" or (caller == "coordinator of this buurt" and who_may == "coordinator")
-    if allowed:
+    upload = next((method for prefix, method in UPLOADS.items() if data.startswith(prefix)), None)
+    if allowed and upload is not None:
+        # Let the upload finish before the bot is stopped; the answer is the text before the file.
+        await person.telegram.wait_for(lambda: bool(person.telegram.calls(upload, chat_id=person.user_id)))
+        assert allowed_answer in person.texts[-1]
+    elif allowed:
         assert allowed_answer in answer
-        if data.startswith("inv:m:"):
-            # The poster follows the link; let its upload finish before the bot is stopped.
-            await person.telegram.wait_for(
-                lambda: bool(person.telegram.calls("sendDocument", chat_id=person.user_id))
-            )
     else:
         assert (OPERATOR_REFUSAL if who_may == "operator" else COORDINATOR_REFUSAL) in answer.lower()
 
