@@ -172,6 +172,7 @@ COMMANDS = [
     ("/digest", "coordinator", "Dit krijgen de gekoppelde groepen"),
     ("/statistiek", "coordinator", "Welke periode?"),
     ("/export", "coordinator", "Welke periode?"),
+    ("/checkin Rik", "coordinator", "Ik heb Rik gevraagd"),
 ]
 
 
