@@ -15,7 +15,7 @@ from bot.handlers.replies import answer
 from bot.handlers.stats_chart import Bars, chart_png
 from bot.i18n import N_, Translator
 from bot.services import help_terms, statistics, stats_export
-from bot.services.authority import NotAllowed
+from bot.services.authority import NotAllowed, UnknownBuurt
 from bot.services.statistics import Figures
 
 CALLBACK_PATTERN = r"^adm:(stat|exp):"
@@ -71,6 +71,12 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def _ask_period(update: Update, context: BotContext, command: str, buurt_id: int) -> None:
+    try:
+        async with context.db.begin() as session:
+            await statistics.check(session, actor(update, context), buurt_id)
+    except (NotAllowed, UnknownBuurt):
+        await refuse(update, context)
+        return
     rows = [
         [(context.t(label), f"{command}{SHOW}{kind}:{buurt_id}")] for kind, label in PERIOD_LABELS.items()
     ]
@@ -88,7 +94,7 @@ async def _show(update: Update, context: BotContext, buurt_id: int, kind: str) -
                 now=context.deps.clock.now(),
                 zone=context.deps.settings.zone,
             )
-    except NotAllowed:
+    except (NotAllowed, UnknownBuurt):
         await refuse(update, context)
         return
     t, language = context.t, context.language or "nl"
@@ -121,7 +127,7 @@ async def _export(update: Update, context: BotContext, buurt_id: int, kind: str)
                 now=context.deps.clock.now(),
                 zone=context.deps.settings.zone,
             )
-    except NotAllowed:
+    except (NotAllowed, UnknownBuurt):
         await refuse(update, context)
         return
     t = context.t

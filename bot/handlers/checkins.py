@@ -9,12 +9,14 @@ from babel.dates import format_datetime
 from telegram import Update
 
 from bot.handlers import keyboards
+from bot.handlers.admin_common import actor
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import N_
 from bot.services import checkin_contacts as contacts
+from bot.services import checkin_invites, checkins, conversations, membership
 from bot.services import checkin_schedule as schedule
-from bot.services import checkins, conversations, membership
+from bot.services.authority import NotAllowed
 from bot.services.checkin_schedule import clock_text
 from bot.services.conversations import State
 
@@ -409,20 +411,15 @@ async def _contact_typed(update: Update, context: BotContext, text: str) -> None
 
 async def invite(update: Update, context: BotContext, name: str) -> None:
     """/checkin <name> from a coordinator: ask a member whether they would like check-ins."""
-    assert update.effective_user is not None
+    who = actor(update, context)
     try:
         async with context.unit_of_work() as session:
-            invited = await checkins.invite(
-                session,
-                update.effective_user.id,
-                name,
-                now=context.deps.clock.now(),
-                operators=set(context.deps.settings.admin_ids),
-            )
-    except membership.NotAllowed:
+            member_id = await checkin_invites.find(session, who, name)
+            invited = await checkin_invites.invite(session, who, member_id, now=context.deps.clock.now())
+    except NotAllowed:
         await answer(update, context.t("Only a coordinator can invite someone to check-ins."))
         return
-    except checkins.NotAMember:
+    except checkin_invites.NoSuchMember:
         await answer(update, context.t("I cannot find one member with that name in your buurt."))
         return
     await answer(

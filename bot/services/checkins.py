@@ -1,24 +1,22 @@
 """Gentle check-ins: a member's own yes, how often and when, pausing, stopping, and their own answers.
 
-The ladder (sending, reminding, asking contacts) is in `checkin_ladder`; contacts in `checkin_contacts`.
+The ladder (sending, reminding, asking contacts) is in `checkin_ladder`; contacts in `checkin_contacts`;
+a coordinator's invitation in `checkin_invites`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import BuurtRole, Checkin, CheckinPlan, Member
+from bot.db.models import Checkin, CheckinPlan, Member
 from bot.services import checkin_schedule as schedule
-from bot.services import membership, notify
-from bot.services.checkin_messages import invite_text
+from bot.services import membership
 from bot.services.checkin_schedule import SLOTS, Slot
-from bot.services.roles import COORDINATOR
 
 FLOW = "checkin"
 PAUSES = {"week": timedelta(weeks=1), "twee": timedelta(weeks=2), "maand": timedelta(weeks=4)}
@@ -209,46 +207,3 @@ async def forget_old_moods(session: AsyncSession, *, now: datetime, keep: timede
         delete(Checkin).where(Checkin.sent_at < now - keep, Checkin.status != "open")
     )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def invite(
-    session: AsyncSession, coordinator_telegram_id: int, name: str, *, now: datetime, operators: set[int]
-) -> str:
-    """A coordinator asks a member whether they would like check-ins; only the member's yes starts them.
-
-    Returns the name of the member asked. Raises NotAMember when no one in the coordinator's buurten
-    has that name, membership.NotAllowed when the caller coordinates nothing.
-    """
-    coordinates = await session.scalar(
-        select(func.count())
-        .select_from(BuurtRole)
-        .join(Member, Member.id == BuurtRole.member_id)
-        .where(Member.telegram_user_id == coordinator_telegram_id, BuurtRole.role == COORDINATOR)
-    )
-    if not coordinates and coordinator_telegram_id not in operators:
-        raise membership.NotAllowed
-    candidates = (
-        await session.scalars(
-            select(Member).where(
-                func.lower(Member.display_name) == name.strip().lower(),
-                Member.membership == membership.ACTIVE,
-            )
-        )
-    ).all()
-    allowed = [
-        m
-        for m in candidates
-        if m.buurt_id is not None
-        and await membership.may_manage(session, coordinator_telegram_id, m.buurt_id, operators)
-    ]
-    if len(allowed) != 1:
-        raise NotAMember(name)
-    member = allowed[0]
-    await notify.to_member(
-        session,
-        member.telegram_user_id,
-        invite_text(member.language),
-        now=now,
-        dedupe_key=f"checkin:{member.id}:invite:{now.isoformat()}",
-    )
-    return escape(member.display_name or "?")

@@ -92,6 +92,11 @@ class Figures:
         return sum(c.done for c in self.categories)
 
 
+async def check(session: AsyncSession, actor: Actor, buurt_id: int) -> None:
+    """NotAllowed unless the actor may see this buurt's numbers (before asking which period)."""
+    await check_manages(session, actor, buurt_id)
+
+
 async def figures(
     session: AsyncSession, actor: Actor, buurt_id: int, kind: str, *, now: datetime, zone: tzinfo
 ) -> Figures:

@@ -13,6 +13,7 @@ from bot.runtime import Runtime
 from bot.services import roles
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
+from tests.handlers.coordination import audit_actions
 from tests.handlers.test_settings_and_privacy import joined, until
 from tests.services.checkin_helpers import local, move_to
 
@@ -235,6 +236,7 @@ async def test_a_coordinator_invites_and_only_the_members_yes_starts(
     assert "Alleen hun eigen ja" in await cor.sends("/checkin Anna")
     await hears(telegram, anna, "Wil je af en toe een berichtje?")
     assert "Hoe vaak?" in await anna.taps("Ja, graag")
+    assert (cor.user_id, "checkin.invite") in await audit_actions(buurtbot)
 
 
 async def test_a_contact_steps_down_and_the_member_hears_it(
