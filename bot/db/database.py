@@ -114,4 +114,4 @@ def _configure_sqlite(sync_engine: Any) -> None:
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so a read-then-write transaction can never fail
         # half-way with "database is locked" when another process (the CLI) writes at the same time.
-        connection.connection.dbapi_connection.begin_immediate()
+        connection.exec_driver_sql(sqlite_inline.BEGIN)

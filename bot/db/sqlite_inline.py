@@ -11,9 +11,9 @@ Why the loop never waits for a lock:
 - `Database.begin()` lets one transaction at a time run in this process, so no statement waits for
   another coroutine's lock.
 - Every transaction starts with `BEGIN IMMEDIATE` (see `Database`), the one statement that can wait
-  for another process (the command line, a standby instance renewing its lease). It is tried here with
-  a busy timeout of 0; when the database is busy it is tried again on aiosqlite's thread, which waits
-  up to `BUSY_TIMEOUT_MS` while the loop goes on with other work.
+  for another process (the command line, a standby instance renewing its lease). It is tried with a
+  busy timeout of 0; while the database is busy it is tried again after a pause on the event loop
+  (`asyncio.sleep`), up to `BUSY_TIMEOUT_MS`, while the loop goes on with other work.
 - In WAL mode, once `BEGIN IMMEDIATE` holds the write lock no later statement of the transaction waits:
   readers never block the writer, and the writer is us.
 
@@ -26,7 +26,9 @@ connection) and `_connection` (None once closed), stable since 0.17 and pinned i
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import itertools
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -35,11 +37,14 @@ from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
 from sqlalchemy.util.concurrency import await_
 
 BUSY_TIMEOUT_MS = 30_000
+BEGIN = "BEGIN IMMEDIATE"  # how every transaction starts (Database's "begin" hook)
+# Between tries of a busy BEGIN, as SQLite's own busy handler: short at first, then 0.1 s.
+_FIRST_PAUSES, _LATER_PAUSE = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05), 0.1
 CONNECT_ARGS: dict[str, Any] = {
     # The connection is made on aiosqlite's thread and used on the loop's: never by both at once,
     # because every call on the thread is awaited before the next statement.
     "check_same_thread": False,
-    # No waiting on the loop's thread; a busy BEGIN IMMEDIATE waits on aiosqlite's (see begin_immediate).
+    # No waiting on the loop's thread: a busy BEGIN IMMEDIATE is tried again later (InlineCursor._begin).
     "timeout": 0,
 }
 
@@ -60,15 +65,6 @@ def _whole_statement(connection: sqlite3.Connection, operation: str, parameters:
         return cursor.description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
-
-
-def _begin_waiting(connection: sqlite3.Connection) -> None:
-    """On aiosqlite's thread: BEGIN IMMEDIATE, waiting for another process's write lock."""
-    connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-    finally:
-        connection.execute("PRAGMA busy_timeout=0")
 
 
 class InlineCursor(AsyncAdapt_aiosqlite_cursor):
@@ -118,6 +114,9 @@ class InlineCursor(AsyncAdapt_aiosqlite_cursor):
         self._run(operation, seq_of_parameters, many=True)
 
     def _run(self, operation: str, parameters: Any, *, many: bool) -> None:
+        if operation == BEGIN:
+            self._begin()
+            return
         try:
             description, rowcount, lastrowid, rows = _whole_statement(
                 self._connection._conn, operation, parameters, many
@@ -128,27 +127,35 @@ class InlineCursor(AsyncAdapt_aiosqlite_cursor):
         if rows is not None:
             self._rows = collections.deque(rows)
 
+    def _begin(self) -> None:
+        """Take the write lock; while another process holds it, try again after a pause, letting the
+        loop go on meanwhile (SQLite's own busy handler would sleep on the loop's thread).
+
+        Nothing is left to clean up when the wait ends early (a cancelled task): no BEGIN is on its way.
+        """
+        sqlite_connection = self._connection._conn
+        waited = 0.0
+        for pause in itertools.chain(_FIRST_PAUSES, itertools.repeat(_LATER_PAUSE)):
+            try:
+                sqlite_connection.execute(BEGIN)
+                self._outcome = (None, -1, None)
+                return
+            except sqlite3.OperationalError as error:
+                # Extended codes count too (SQLITE_BUSY_RECOVERY: another process recovering the WAL).
+                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or waited >= BUSY_TIMEOUT_MS / 1000:
+                    self._adapt_connection._handle_exception(error)
+            except Exception as error:
+                self._adapt_connection._handle_exception(error)
+            await_(asyncio.sleep(pause))
+            waited += pause
+
 
 class InlineConnection(AsyncAdapt_aiosqlite_connection):
-    """Statements, commits and rollbacks on the calling thread; only a busy BEGIN waits elsewhere."""
+    """Statements, commits and rollbacks on the calling thread."""
 
     __slots__ = ()
     _cursor_cls = InlineCursor
-
-    def begin_immediate(self) -> None:
-        """Take the write lock; if another process holds it, wait for it without holding up the loop."""
-        aiosqlite_connection = self._connection
-        try:
-            aiosqlite_connection._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
-                self._handle_exception(error)
-            try:
-                await_(aiosqlite_connection._execute(_begin_waiting, aiosqlite_connection._conn))
-            except Exception as waited_in_vain:
-                self._handle_exception(waited_in_vain)
-        except Exception as error:
-            self._handle_exception(error)
 
     def commit(self) -> None:
         try:

@@ -65,6 +65,41 @@ async def test_a_write_lock_held_by_another_process_is_waited_for_without_holdin
         assert await session.scalar(select(func.count()).select_from(Member)) == 1
 
 
+async def test_a_transaction_cancelled_while_it_waits_for_the_write_lock_leaves_no_lock_behind(
+    db: Database,
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: its statements run on the event loop's thread")
+    assert db.url.database is not None
+    async with db.begin() as session:  # the bot was running before (and has put the file in WAL mode)
+        assert await session.scalar(select(func.count()).select_from(Member)) == 0
+    command_line = sqlite3.connect(db.url.database, isolation_level=None)  # plays another process
+    command_line.execute("BEGIN IMMEDIATE")
+
+    async def join() -> None:
+        async with db.begin() as session:  # a unit of work reads first: that is where it waits
+            if await session.scalar(select(Member.id).where(Member.telegram_user_id == 7)) is None:
+                session.add(
+                    Member(telegram_user_id=7, language="nl", joined_at=datetime(2026, 11, 25, tzinfo=UTC))
+                )
+
+    joining = asyncio.create_task(join())
+    with pytest.raises(TimeoutError):  # it waits for the lock (see the test above)
+        await asyncio.wait_for(asyncio.shield(joining), timeout=0.3)
+    joining.cancel()  # as when the bot stops, or hands over to another instance, at that moment
+    with pytest.raises(asyncio.CancelledError):
+        await joining
+    command_line.rollback()
+    command_line.close()
+
+    another_process = sqlite3.connect(db.url.database, isolation_level=None, timeout=0)
+    another_process.execute("BEGIN IMMEDIATE")  # would raise "database is locked" if anything held it
+    another_process.rollback()
+    another_process.close()
+    async with db.begin() as session:
+        assert await session.scalar(select(func.count()).select_from(Member)) == 0
+
+
 async def test_rows_row_counts_and_new_ids_come_back_from_each_statement(db: Database) -> None:
     now = datetime(2026, 11, 25, tzinfo=UTC)
     async with db.begin() as session:
