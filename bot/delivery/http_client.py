@@ -14,6 +14,7 @@ does, and keep its timeouts and defaults.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
@@ -21,6 +22,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 _DEFAULT = BaseRequest.DEFAULT_NONE
+_TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
 
 
 class AiohttpRequest(BaseRequest):
@@ -66,8 +68,8 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size)
-            # trust_env=False: proxies come from the settings of a deployment, never from a stray variable.
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
+            # trust_env: HTTPS_PROXY and friends are honoured, as python-telegram-bot's httpx client does.
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -115,8 +117,10 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            # The class name helps when the message is empty, as it often is for dropped connections.
-            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+            # The class name helps when the message is empty, as it often is for dropped connections. Some
+            # messages hold the URL, and the URL holds the token: the error may be stored (outbox.error).
+            message = _TOKEN_IN_URL.sub("bot[token]", str(error))
+            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {message}") from error
 
 
 def _sum(*timeouts: float | None) -> float | None:

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.delivery.http_client import AiohttpRequest
 from tests.conftest import TEST_TOKEN
+from tests.fakes.request_decoding import UploadedFile
 from tests.fakes.telegram_server import FakeTelegram
 
 PERSON = 4242
@@ -56,6 +57,9 @@ async def test_a_file_goes_as_multipart_with_its_name_and_caption(bot: Bot, tele
 
     [call] = telegram.calls("sendDocument")
     assert call.params["caption"] == "Cijfers"
+    document = call.params["document"]
+    assert isinstance(document, UploadedFile)
+    assert (document.filename, document.data) == ("buurt.csv", b"week;gevraagd\n2026-W48;<5\n")
 
 
 async def test_telegrams_error_answers_become_python_telegram_bots_exceptions(
@@ -114,3 +118,15 @@ async def test_using_it_before_initialize_or_after_shutdown_is_refused(telegram:
     await request.shutdown()
     with pytest.raises(NetworkError, match="not initialized"):
         await request.post(f"{telegram.base_url}/bot{TEST_TOKEN}/getMe")
+
+
+async def test_an_error_that_names_the_url_does_not_carry_the_token() -> None:
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as failed:  # aiohttp puts the whole URL in this one's message
+            await request.post(f"ftp://127.0.0.1/bot{TEST_TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+    assert TEST_TOKEN not in str(failed.value)
+    assert "bot[token]/getMe" in str(failed.value)
