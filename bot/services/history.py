@@ -11,13 +11,14 @@ kept: no name, no Telegram id, no reason.
 - **The member id** is kept only while the person is on Buurtbot: it tells what to stop when they move
   or stop helping, and lets someone who left and came back within one period count once. When they ask
   to be forgotten (`/vergeetmij`), their open rows are stopped and the id is wiped from all of them.
-  What is left cannot be tied to anyone, and nothing says which nameless start belongs to which
-  nameless stop. Such rows are counted by arithmetic instead: nameless starts before the end, minus
-  nameless stops at or before the beginning.
+  What is left names nobody, and no column says which nameless start belongs to which nameless stop
+  (the exact times remain, so rows written at the same moment could still be paired by hand). Such
+  rows are counted by arithmetic instead: nameless starts before the end, minus nameless stops at or
+  before the beginning.
 - **Keeping it right.** Services do not write rows themselves: after anything that can change what
-  someone is (joining, approval, moving, an offer saved or stopped, forgetting), they call `follow`, which
-  compares what the person is now with their open rows and writes only the difference. Calling it twice
-  changes nothing.
+  someone is (joining, approval, moving, an offer saved or stopped), they call `follow` (`forget` when
+  they are forgotten), which compares what the person is now with their open rows and writes only the
+  difference. Calling it twice changes nothing.
 - **Before this log existed** (migration `0009`), every active member got a start at their first
   contact with the bot, and every helper the same moment: the best that was known then.
 """
