@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -35,69 +36,65 @@ async def test_a_transaction_cut_off_half_way_is_rolled_back_before_its_connecti
         assert await session.scalar(select(func.count()).select_from(Lease)) == 0
 
 
-async def test_a_write_lock_held_by_another_process_is_waited_for_without_holding_up_the_event_loop(
-    db: Database,
-) -> None:
+@pytest.fixture
+async def another_process_writing(db: Database) -> AsyncIterator[sqlite3.Connection]:
+    """A second connection to the bot's SQLite file (the command line, say) that holds the write lock."""
     if not db.is_sqlite:
         pytest.skip("SQLite only: its statements run on the event loop's thread")
     assert db.url.database is not None
-    async with db.begin() as session:  # the bot was running before (and has put the file in WAL mode)
-        assert await session.scalar(select(func.count()).select_from(Member)) == 0
-    command_line = sqlite3.connect(db.url.database, isolation_level=None)  # plays another process
+    assert await _members(db) == 0  # the bot was running before (and has put the file in WAL mode)
+    command_line = sqlite3.connect(db.url.database, isolation_level=None)
     command_line.execute("BEGIN IMMEDIATE")
+    try:
+        yield command_line
+    finally:
+        command_line.close()
 
-    async def join() -> None:
-        async with db.begin() as session:
+
+async def _members(db: Database) -> int | None:
+    async with db.begin() as session:
+        return await session.scalar(select(func.count()).select_from(Member))
+
+
+async def _join(db: Database) -> None:
+    async with db.begin() as session:  # a unit of work reads first: that is where it waits
+        if await session.scalar(select(Member.id).where(Member.telegram_user_id == 7)) is None:
             session.add(
                 Member(telegram_user_id=7, language="nl", joined_at=datetime(2026, 11, 25, tzinfo=UTC))
             )
 
-    joining = asyncio.create_task(join())
+
+async def test_a_write_lock_held_by_another_process_is_waited_for_without_holding_up_the_event_loop(
+    db: Database, another_process_writing: sqlite3.Connection
+) -> None:
+    joining = asyncio.create_task(_join(db))
     # The timeout can only fire while the loop runs: a BEGIN that waited on the loop's thread would
     # hold it up until SQLite's busy timeout ran out, and the transaction would then fail.
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(asyncio.shield(joining), timeout=0.3)
-    command_line.rollback()
-    command_line.close()
+    another_process_writing.rollback()
 
     await joining
-    async with db.begin() as session:
-        assert await session.scalar(select(func.count()).select_from(Member)) == 1
+    assert await _members(db) == 1
 
 
 async def test_a_transaction_cancelled_while_it_waits_for_the_write_lock_leaves_no_lock_behind(
-    db: Database,
+    db: Database, another_process_writing: sqlite3.Connection
 ) -> None:
-    if not db.is_sqlite:
-        pytest.skip("SQLite only: its statements run on the event loop's thread")
-    assert db.url.database is not None
-    async with db.begin() as session:  # the bot was running before (and has put the file in WAL mode)
-        assert await session.scalar(select(func.count()).select_from(Member)) == 0
-    command_line = sqlite3.connect(db.url.database, isolation_level=None)  # plays another process
-    command_line.execute("BEGIN IMMEDIATE")
-
-    async def join() -> None:
-        async with db.begin() as session:  # a unit of work reads first: that is where it waits
-            if await session.scalar(select(Member.id).where(Member.telegram_user_id == 7)) is None:
-                session.add(
-                    Member(telegram_user_id=7, language="nl", joined_at=datetime(2026, 11, 25, tzinfo=UTC))
-                )
-
-    joining = asyncio.create_task(join())
+    joining = asyncio.create_task(_join(db))
     with pytest.raises(TimeoutError):  # it waits for the lock (see the test above)
         await asyncio.wait_for(asyncio.shield(joining), timeout=0.3)
     joining.cancel()  # as when the bot stops, or hands over to another instance, at that moment
     with pytest.raises(asyncio.CancelledError):
         await joining
-    command_line.rollback()
-    command_line.close()
+    another_process_writing.rollback()
 
-    another_process = sqlite3.connect(db.url.database, isolation_level=None, timeout=0)
-    another_process.execute("BEGIN IMMEDIATE")  # would raise "database is locked" if anything held it
-    another_process.rollback()
-    another_process.close()
-    async with db.begin() as session:
-        assert await session.scalar(select(func.count()).select_from(Member)) == 0
+    assert db.url.database is not None
+    yet_another = sqlite3.connect(db.url.database, isolation_level=None, timeout=0)
+    yet_another.execute("BEGIN IMMEDIATE")  # would raise "database is locked" if anything held it
+    yet_another.rollback()
+    yet_another.close()
+    assert await _members(db) == 0
 
 
 async def test_rows_row_counts_and_new_ids_come_back_from_each_statement(db: Database) -> None:
