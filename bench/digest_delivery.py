@@ -23,7 +23,7 @@ from sqlalchemy import select
 from bench import digest as digest_bench
 from bench.common import bench_settings, quiet_logging, source_version
 from bench.databases import POSTGRES_MISSING, databases, postgres_url
-from bench.outbox import FLOOD_LIMIT, GOAL_PER_SECOND, _most_in_any_window, _statuses
+from bench.outbox import FLOOD_LIMIT, GOAL_PER_SECOND, _most_in_any_window, _statuses, every_row_sent
 from bot.clock import SystemClock
 from bot.db.database import Database
 from bot.db.models import OutboxMessage
@@ -127,11 +127,7 @@ async def _until_all_sent(
         )
     except AssertionError:  # wait_for's way to say "not in time"
         return False
-    while time.perf_counter() < deadline:  # results are written in batches, a moment after the answers
-        if (await _statuses(db)).get("sent", 0) == messages:
-            return True
-        await asyncio.sleep(0.05)
-    return False
+    return await every_row_sent(db, messages, deadline)
 
 
 def _delivery(

@@ -74,7 +74,14 @@ async def _until_all_sent(replies: Replies, db: Database, messages: int, deadlin
         await replies.wait_for(messages, within=max(deadline - time.perf_counter(), 0.0))
     except AssertionError:  # wait_for's way to say "not in time"
         return False
-    # The sender writes results in batches, a moment after Telegram's answers.
+    return await every_row_sent(db, messages, deadline)
+
+
+async def every_row_sent(db: Database, messages: int, deadline: float) -> bool:
+    """Whether all `messages` outbox rows are `sent` before `deadline` (perf_counter).
+
+    The sender writes results in batches, a moment after Telegram's answers.
+    """
     while time.perf_counter() < deadline:
         if (await _statuses(db)).get("sent", 0) == messages:
             return True
