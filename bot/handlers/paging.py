@@ -26,12 +26,13 @@ class Page(Generic[T]):
 
 def page_of(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
     """The items on page `number`; a number past either end shows the nearest page."""
-    count = max(1, -(-len(items) // size))
+    count = pages(len(items), size)
     number = min(max(number, 0), count - 1)
     return Page(items[number * size : (number + 1) * size], number, count)
 
 
 def pages(count: int, size: int) -> int:
+    """How many pages `count` items fill; at least one (an empty list is one empty page)."""
     return max(1, -(-count // size))
 
 
