@@ -26,12 +26,13 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, filters
 
+from bot.handlers.admin_common import PAGE
 from bot.handlers.context import BotContext
 
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
-# The buttons that work in a group: /koppel's choice of buurt, and the ◀️/▶️ of that question when there
-# are many buurten (admin_common.PAGE, the page, then /koppel's prefix).
-_GROUP_BUTTON_DATA = re.compile(r"^(pg:\d+:)?grp:")
+GROUP_BUTTONS = "grp:"  # /koppel's buttons (handlers/groups.py): the only ones that work in a group
+# ... with the ◀️/▶️ of its question when there are many buurten: PAGE, the page number, then its prefix.
+_GROUP_BUTTON_DATA = re.compile(rf"^({re.escape(PAGE)}\d+:)?{re.escape(GROUP_BUTTONS)}")
 # The commands that work in a group; each checks the caller's role itself.
 _GROUP_COMMANDS = re.compile(r"^/(koppel|ontkoppel)(@\w+)?(\s|$)", re.IGNORECASE)
 _GREETINGS = {"start", "help", "hulp", "menu"}

@@ -8,13 +8,13 @@ from telegram import Update
 
 from bot.handlers.admin_common import actor, ask_buurt, number_after
 from bot.handlers.context import BotContext
-from bot.handlers.group_chat import GROUP_TYPES, private_chat_button
+from bot.handlers.group_chat import GROUP_BUTTONS, GROUP_TYPES, private_chat_button
 from bot.handlers.replies import answer
 from bot.services import groups
 from bot.services.authority import NotAllowed, UnknownBuurt
 
-CALLBACK_PATTERN = r"^grp:"
-LINK = "grp:k:"
+CALLBACK_PATTERN = rf"^{GROUP_BUTTONS}"
+LINK = f"{GROUP_BUTTONS}k:"
 
 
 def _in_group(update: Update) -> bool:
