@@ -14,12 +14,16 @@ does, and keep its timeouts and defaults.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from typing import Any
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 _DEFAULT = BaseRequest.DEFAULT_NONE
 _TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
@@ -38,6 +42,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
         "_read_timeout",
         "_session",
         "_write_timeout",
@@ -60,6 +65,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -68,8 +74,13 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size)
-            # trust_env: HTTPS_PROXY and friends are honoured, as python-telegram-bot's httpx client does.
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
+            # Not trust_env: with it aiohttp reads ~/.netrc and the proxy variables on a worker thread for
+            # every request, two thread hops that cost more than the request itself (see _proxy). No
+            # cookies either: the Bot API sets none.
+            self._session = aiohttp.ClientSession(
+                connector=connector, trust_env=False, cookie_jar=aiohttp.DummyCookieJar()
+            )
+            self._proxies.clear()
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -97,6 +108,7 @@ class AiohttpRequest(BaseRequest):
         )
         connect = self._connect_timeout if connect_timeout is _DEFAULT else connect_timeout
         pool = self._pool_timeout if pool_timeout is _DEFAULT else pool_timeout
+        proxy, proxy_auth = await self._proxy(url)
         # aiohttp's `connect` covers waiting for a pooled connection plus opening one; `sock_read` is the
         # longest silence while waiting for the answer (a long poll asks for a longer one).
         timeout = aiohttp.ClientTimeout(
@@ -112,6 +124,8 @@ class AiohttpRequest(BaseRequest):
                 data=_body(request_data),
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=timeout,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
@@ -121,6 +135,18 @@ class AiohttpRequest(BaseRequest):
             # messages hold the URL, and the URL holds the token: the error may be stored (outbox.error).
             message = _TOKEN_IN_URL.sub("bot[token]", str(error))
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {message}") from error
+
+    async def _proxy(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+        """The proxy for this URL's server from HTTP_PROXY / HTTPS_PROXY / NO_PROXY, as httpx (the
+        default of python-telegram-bot) honours them: read once per server, not for every request."""
+        scheme, _, rest = url.partition("://")
+        server = f"{scheme}://{rest.partition('/')[0]}"
+        if server not in self._proxies:
+            found: tuple[URL | None, aiohttp.BasicAuth | None] = (None, None)
+            with contextlib.suppress(LookupError):  # no proxy for this server
+                found = await asyncio.to_thread(get_env_proxy_for_url, URL(server))
+            self._proxies[server] = found
+        return self._proxies[server]
 
 
 def _sum(*timeouts: float | None) -> float | None:

@@ -6,6 +6,7 @@ import socket
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -130,3 +131,58 @@ async def test_an_error_that_names_the_url_does_not_carry_the_token() -> None:
         await request.shutdown()
     assert TEST_TOKEN not in str(failed.value)
     assert "bot[token]/getMe" in str(failed.value)
+
+
+@pytest.fixture
+async def proxy() -> AsyncIterator[tuple[str, list[str]]]:
+    """A forward proxy on loopback that records the URL of every request it gets and answers for Telegram."""
+    seen: list[str] = []
+
+    async def forward(request: web.Request) -> web.Response:
+        seen.append(str(request.url))
+        return web.json_response({"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Proxied"}})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", forward)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    yield f"http://127.0.0.1:{port}", seen
+    await runner.cleanup()
+
+
+async def test_a_proxy_from_the_environment_is_used_as_httpx_would(
+    proxy: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy_url, seen = proxy
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        me = await request.post(f"http://telegram.invalid/bot{TEST_TOKEN}/getMe")
+        again = await request.post(f"http://telegram.invalid/bot{TEST_TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+    assert me == again == {"id": 1, "is_bot": True, "first_name": "Proxied"}
+    assert seen == [f"http://telegram.invalid/bot{TEST_TOKEN}/getMe"] * 2
+
+
+async def test_no_proxy_sends_straight_to_the_server(
+    proxy: tuple[str, list[str]], telegram: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy_url, seen = proxy
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        me = await request.post(f"{telegram.base_url}/bot{TEST_TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+    assert isinstance(me, dict)
+    assert me["is_bot"] is True
+    assert seen == []
