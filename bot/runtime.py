@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.db.database import Database
 from bot.delivery import lease
 from bot.delivery.bot_api import delivery_bot
-from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.dispatcher import CHATS_AT_ONCE, Dispatcher
 from bot.delivery.limits import RateLimits
 from bot.delivery.poller import Poller
 from bot.delivery.sender import Sender, SenderSettings
@@ -76,7 +76,9 @@ class Runtime:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.db = Database(settings.database_url)
+        # A connection for each chat the dispatcher handles at once, and for the poller, the sender, the
+        # lease and scheduled jobs.
+        self.db = Database(settings.database_url, pool_size=CHATS_AT_ONCE + 8)
         self._delivery_bot = delivery_bot(settings)
         self.sender = Sender(self._delivery_bot, self.db, self.clock, limits=limits, settings=sender_settings)
         deps = Dependencies(settings=settings, db=self.db, clock=self.clock, wake_sender=self.sender.wake)

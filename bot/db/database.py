@@ -17,12 +17,19 @@ from bot.db import sqlite_inline
 
 # A pooled PostgreSQL connection idle for longer than this is pinged before it is used again.
 IDLE_BEFORE_PING_SECONDS = 10.0
+# PostgreSQL connections kept open for reuse, and how many more may be opened (and closed again) briefly.
+POOL_SIZE, MAX_OVERFLOW = 5, 10
 
 
 class Database:
     """Owns the engine. `begin()` is one transaction: commit on success, rollback on error."""
 
-    def __init__(self, url: str, *, idle_before_ping: float = IDLE_BEFORE_PING_SECONDS) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = POOL_SIZE, idle_before_ping: float = IDLE_BEFORE_PING_SECONDS
+    ) -> None:
+        """`pool_size`: PostgreSQL connections kept for reuse; size it for the transactions that may run
+        at once. Past it, each extra transaction opens a connection (a new server process) and closes
+        it after the commit: under a steady load that is a connection per transaction."""
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         # hide_parameters: SQL errors must not carry personal data (names, texts) into the logs.
@@ -31,7 +38,7 @@ class Database:
             # The pool's reset rolls back every connection it gets back; see _on_reset below.
             options.update(connect_args=sqlite_inline.CONNECT_ARGS, pool_reset_on_return=None)
         else:
-            options.update(pool_size=10, max_overflow=10)
+            options.update(pool_size=pool_size, max_overflow=MAX_OVERFLOW)
         self.engine = create_async_engine(url, **options)
         if self.is_sqlite:
             _configure_sqlite(self.engine.sync_engine)

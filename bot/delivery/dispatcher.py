@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 # The stored language of each of these Telegram users who has one (services.members.languages_of).
 LanguageLookup = Callable[[AsyncSession, Collection[int]], Awaitable[Mapping[int, str]]]
 
+# Chats handled at once. Each may hold a database connection; Runtime sizes the pool for it.
+CHATS_AT_ONCE = 32
+
 
 class Dispatcher:
     def __init__(
@@ -33,7 +36,7 @@ class Dispatcher:
         db: Database,
         clock: Clock,
         *,
-        concurrency: int = 32,
+        concurrency: int = CHATS_AT_ONCE,
         batch: int = 200,
         max_attempts: int = 5,
         idle_poll: float = 1.0,

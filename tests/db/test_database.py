@@ -163,3 +163,31 @@ async def test_a_connection_used_moments_ago_is_not_pinged_and_its_loss_costs_on
             assert await session.scalar(select(func.count()).select_from(Member)) == 0
     finally:
         await database.dispose()
+
+
+async def test_connections_are_kept_for_the_next_burst_instead_of_opened_for_each_transaction(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite opens no server connections")
+    at_once = 12
+    database = Database(database_url, pool_size=at_once)
+    backends: list[int] = []
+
+    async def burst() -> None:
+        all_inside = asyncio.Barrier(at_once)  # every transaction holds its connection at the same time
+
+        async def transaction() -> None:
+            async with database.begin() as session:
+                backends.append(await session.scalar(text("SELECT pg_backend_pid()")))
+                await all_inside.wait()
+
+        await asyncio.gather(*(transaction() for _ in range(at_once)))
+
+    try:
+        await burst()
+        await burst()
+    finally:
+        await database.dispose()
+    assert len(backends) == 2 * at_once
+    assert len(set(backends)) == at_once  # the second burst used the first one's connections
