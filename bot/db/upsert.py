@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.dml import ReturningInsert
+
+Model = TypeVar("Model", bound=DeclarativeBase)
 
 
 def _insert(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
@@ -30,12 +33,24 @@ def _skipping_duplicates(dialect: str, table: Table) -> postgresql.Insert | sqli
 
 
 @functools.cache
+def _skipping_duplicates_returning_keys(dialect: str, table: Table) -> ReturningInsert[Any]:
+    # RETURNING lets SQLAlchemy send many rows as a few multi-row INSERTs ("insertmanyvalues") from
+    # one cached statement, and tells which rows went in.
+    return _skipping_duplicates(dialect, table).returning(*table.primary_key.columns)
+
+
+@functools.cache
 def _overwriting(
     dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]
 ) -> postgresql.Insert | sqlite.Insert:
     statement = _insert(dialect, table)
     changes = {column: statement.excluded[column] for column in columns if column not in key}
     return statement.on_conflict_do_update(index_elements=list(key), set_=changes)
+
+
+@functools.cache
+def _adding_unless_duplicate(dialect: str, model: type[DeclarativeBase]) -> Any:
+    return _insert(dialect, model).on_conflict_do_nothing().returning(model)
 
 
 async def _flush_pending(session: AsyncSession) -> None:
@@ -56,14 +71,24 @@ async def insert_ignoring_duplicates(
     """Insert `rows`; a row that would break a unique key is skipped. Returns how many were inserted."""
     if not rows:
         return 0
+    await _flush_pending(session)
+    table: Table = model.__table__  # type: ignore[assignment]  # a mapped class always has a Table
     if len(rows) == 1:
-        await _flush_pending(session)
-        table: Table = model.__table__  # type: ignore[assignment]  # a mapped class always has a Table
         result = await session.execute(_skipping_duplicates(_dialect(session), table), dict(rows[0]))
-    else:
-        statement = _insert(_dialect(session), model).values(list(rows)).on_conflict_do_nothing()
-        result = await session.execute(statement)
-    return int(getattr(result, "rowcount", 0) or 0)
+        return int(getattr(result, "rowcount", 0) or 0)
+    statement = _skipping_duplicates_returning_keys(_dialect(session), table)
+    return len((await session.execute(statement, [dict(row) for row in rows])).all())
+
+
+async def add_unless_duplicate(
+    session: AsyncSession, model: type[Model], row: dict[str, Any]
+) -> Model | None:
+    """Insert `row` and return it as an object of the session, or None when it would break a unique key.
+
+    One statement: the new row comes back from the INSERT (RETURNING), so it need not be read again.
+    """
+    added: Model | None = await session.scalar(_adding_unless_duplicate(_dialect(session), model), row)
+    return added
 
 
 async def insert_or_update(

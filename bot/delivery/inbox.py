@@ -14,6 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import InboxUpdate
 from bot.db.upsert import insert_ignoring_duplicates
 
+_inbox_table = cast(Table, InboxUpdate.__table__)
+_inbox = _inbox_table.c
+# Core statements on the table, built once: the dispatcher runs them for every batch it takes.
+_PENDING = (
+    select(_inbox.update_id, _inbox.chat_id, _inbox.payload, _inbox.attempts)
+    .where(_inbox.status == "pending")
+    .order_by(_inbox.update_id)
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PendingUpdate:
@@ -78,35 +87,41 @@ async def take_pending(
     it is set aside as failed so that one poisoned update cannot stop the whole buurt.
     Returns (to handle, given up).
     """
-    query = select(InboxUpdate).where(InboxUpdate.status == "pending").order_by(InboxUpdate.update_id)
+    query = _PENDING
     if exclude:
-        query = query.where(InboxUpdate.update_id.not_in(list(exclude)))
-    rows = (await session.scalars(query.limit(limit))).all()
+        query = query.where(_inbox.update_id.not_in(list(exclude)))
     ready: list[PendingUpdate] = []
     given_up: list[int] = []
-    for row in rows:
-        if row.attempts >= max_attempts:
-            row.status, row.payload, row.chat_id, row.handled_at = "failed", None, None, now
-            given_up.append(row.update_id)
-            continue
-        row.attempts += 1
-        ready.append(PendingUpdate(row.update_id, row.chat_id, json.loads(row.payload or "{}")))
+    for update_id, chat_id, payload, attempts in await session.execute(query.limit(limit)):
+        if attempts >= max_attempts:
+            given_up.append(update_id)
+        else:
+            ready.append(PendingUpdate(update_id, chat_id, json.loads(payload or "{}")))
+    if ready:
+        await session.execute(
+            update(_inbox_table)
+            .where(_inbox.update_id.in_([pending.update_id for pending in ready]))
+            .values(attempts=_inbox.attempts + 1)
+        )
+    if given_up:
+        await _set_aside(session, given_up, "failed", now)
     return ready, given_up
 
 
 async def mark_done(session: AsyncSession, update_ids: Collection[int], now: datetime) -> None:
-    if not update_ids:
-        return
+    if update_ids:
+        await _set_aside(session, update_ids, "done", now)
+
+
+async def _set_aside(session: AsyncSession, update_ids: Collection[int], status: str, now: datetime) -> None:
     await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id.in_(list(update_ids)))
+        update(_inbox_table)
+        .where(_inbox.update_id.in_(list(update_ids)))
         # The payload holds names and texts, the chat id points to a person; once handled, neither is needed.
-        .values(status="done", payload=None, chat_id=None, handled_at=now)
+        .values(status=status, payload=None, chat_id=None, handled_at=now)
     )
 
 
-_inbox_table = cast(Table, InboxUpdate.__table__)
-_inbox = _inbox_table.c
 # Built once (a Core statement on the table): it runs for every unit of work.
 _CLAIM_STEP = (
     update(_inbox_table)

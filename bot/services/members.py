@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
-from bot.db.upsert import insert_ignoring_duplicates
+from bot.db.upsert import add_unless_duplicate
 from bot.i18n import SUPPORTED_LANGUAGES
 
 
@@ -60,13 +60,16 @@ async def find_or_add(
 ) -> tuple[Member, bool]:
     """The member (locked for this transaction), added on first contact; True when just added."""
     _check(language)
-    # INSERT first, skipping someone known: two first messages at once cannot both insert.
+    # INSERT first, skipping someone known: two first messages at once cannot both insert. A row this
+    # transaction inserted is locked by it until the commit.
     row = {"telegram_user_id": telegram_user_id, "language": language, "joined_at": now, "membership": "none"}
-    is_new = await insert_ignoring_duplicates(session, Member, [row]) == 1
+    added = await add_unless_duplicate(session, Member, row)
+    if added is not None:
+        return added, True
     member = await session.scalar(_MEMBER_LOCKED, {"telegram_user_id": telegram_user_id})
-    if member is None:  # pragma: no cover - just inserted or found, in this transaction
+    if member is None:  # pragma: no cover - found by the INSERT's conflict, in this transaction
         raise LookupError(telegram_user_id)
-    return member, is_new
+    return member, False
 
 
 async def choose_language(
