@@ -7,6 +7,7 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, JobQueue
 
+from bot.delivery.app_bot import AppBot
 from bot.delivery.bot_api import api_urls
 from bot.delivery.http_client import AiohttpRequest
 from bot.handlers import register
@@ -18,19 +19,22 @@ BotApplication = Application[Bot, BotContext, dict[Any, Any], dict[Any, Any], Bo
 
 def build_application(deps: Dependencies) -> BotApplication:
     base_url, base_file_url = api_urls(deps.settings)
+    bot = AppBot(
+        deps.settings.require_token(),
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=AiohttpRequest(connection_pool_size=64),
+        get_updates_request=AiohttpRequest(),  # never used: bot.delivery.poller polls
+        # Direct answers to the person who just wrote: wait out a 429 instead of failing the answer.
+        # The overall limit is left to the outbox sender, which carries the bulk of our messages.
+        rate_limiter=AIORateLimiter(overall_max_rate=0, max_retries=2),
+    )
     application = (
         ApplicationBuilder()
-        .token(deps.settings.require_token())
-        .base_url(base_url)
-        .base_file_url(base_file_url)
+        .bot(bot)
         # We poll ourselves (bot.delivery.poller) so that updates are stored before they are confirmed.
         .updater(None)
         .context_types(ContextTypes(context=BotContext, bot_data=BotState))
-        # Direct answers to the person who just wrote: wait out a 429 instead of failing the answer.
-        # The overall limit is left to the outbox sender, which carries the bulk of our messages.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=2))
-        .request(AiohttpRequest(connection_pool_size=64))
-        .get_updates_request(AiohttpRequest())  # never used: bot.delivery.poller polls
         .build()
     )
     application.bot_data.attach(deps)

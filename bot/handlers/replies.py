@@ -6,6 +6,8 @@ from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.delivery.app_bot import AppBot
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 
 
@@ -35,7 +37,15 @@ async def send(update: Update, text: str, markup: Markup = None) -> None:
     """A new message, also after a tap (when the tapped message must stay as it is)."""
     if update.callback_query is not None:
         await update.callback_query.answer()
-    if update.effective_chat is not None:
-        await update.get_bot().send_message(
-            update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+    if update.effective_chat is None:
+        return
+    bot = update.get_bot()
+    if not isinstance(bot, AppBot):  # every update is read with the Application's bot (bot.app)
+        raise TypeError(f"expected the Application's AppBot, got {type(bot).__name__}")
+    await bot.send(
+        "sendMessage",
+        chat_id=update.effective_chat.id,
+        text=text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+    )
