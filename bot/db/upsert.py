@@ -40,17 +40,17 @@ def _skipping_duplicates_returning_keys(dialect: str, table: Table) -> Returning
 
 
 @functools.cache
+def _skipping_duplicates_returning_all(dialect: str, table: Table) -> ReturningInsert[Any]:
+    return _skipping_duplicates(dialect, table).returning(*table.columns)
+
+
+@functools.cache
 def _overwriting(
     dialect: str, table: Table, key: tuple[str, ...], columns: tuple[str, ...]
 ) -> postgresql.Insert | sqlite.Insert:
     statement = _insert(dialect, table)
     changes = {column: statement.excluded[column] for column in columns if column not in key}
     return statement.on_conflict_do_update(index_elements=list(key), set_=changes)
-
-
-@functools.cache
-def _skipping_duplicates_returning_all(dialect: str, table: Table) -> ReturningInsert[Any]:
-    return _skipping_duplicates(dialect, table).returning(*table.columns)
 
 
 async def _flush_pending(session: AsyncSession) -> None:
