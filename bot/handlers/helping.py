@@ -280,9 +280,14 @@ async def _public(update: Update, context: BotContext, request_id: int, rest: st
     assert update.effective_user is not None
     public = rest.startswith("ja:")
     async with context.unit_of_work() as session:
-        await requests.thanks_public(session, update.effective_user.id, request_id, public=public)
+        note = await requests.thanks_public(session, update.effective_user.id, request_id, public=public)
+    t = context.t
+    if note is None:
+        await answer(update, t("Okay, it stays between you two."))
+        return
+    preview = t("Thank you! 💛 The buurt will read it like this:\n\n<i>{note}</i>").format(note=escape(note))
     await answer(
-        update, context.t("Thank you! 💛") if public else context.t("Okay, it stays between you two.")
+        update, preview, keyboards.buttons([[(t("No, keep it between us"), f"hv:publiek:nee:{request_id}")]])
     )
 
 

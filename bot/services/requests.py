@@ -20,7 +20,7 @@ from bot.db.models import HelperOffer, HelpRequest, Member
 from bot.services import audit, authority, conversations, help_terms, matching, membership, moderation
 from bot.services.authority import Actor
 from bot.services.conversations import State
-from bot.services.validation import InvalidText, clean_name, clean_text
+from bot.services.validation import InvalidText, clean_name, clean_text, without_names
 
 FLOW = "request"
 ON_BEHALF = "request.on_behalf"  # the audit log's name for /namens
@@ -512,6 +512,16 @@ async def thanks_typed(session: AsyncSession, telegram_user_id: int, text: str, 
 
 async def thanks_public(
     session: AsyncSession, telegram_user_id: int, request_id: int, *, public: bool
-) -> None:
+) -> str | None:
+    """Yes or no to the thank-you note in the weekly digest. With yes, the names of both neighbours
+    (and any contact details) are taken out of the stored note, and the note as the buurt will read it
+    is returned; with no (or no note), None."""
     request = await _own_request(session, telegram_user_id, request_id, closed_ok=True)
     request.thanks_public = public and request.thanks is not None
+    if not request.thanks_public or request.thanks is None:
+        return None
+    people = [await session.get(Member, request.requester_id)]
+    if request.helper_id is not None:
+        people.append(await session.get(Member, request.helper_id))
+    request.thanks = without_names(request.thanks, [p.display_name for p in people if p and p.display_name])
+    return request.thanks

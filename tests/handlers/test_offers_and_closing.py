@@ -128,10 +128,27 @@ async def test_the_requester_marks_it_done_and_thanks_the_helper_anonymously_in_
     await anna.taps("Bedankje schrijven")
     assert "weekbericht" in await anna.sends("Dank je wel Bram, je bent een topper!")
     assert "topper" in await receives(telegram, bram, "Een bedankje van Anna")
-    await anna.taps("Ja, zonder namen")
+    preview = await anna.taps("Ja, zonder namen")
+    assert "De buurt leest het zo" in preview
+    assert "Dank je wel …, je bent een topper!" in preview  # what the digest will show
     request = await latest_request(buurtbot)
     assert (request.status, request.thanks_public) == ("done", True)
+    assert request.thanks == "Dank je wel …, je bent een topper!"
     assert "geen open hulpvragen" in await anna.sends("/mijnvragen")
+
+
+async def test_a_thank_you_note_can_be_kept_private_after_seeing_how_the_buurt_would_read_it(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    anna, _ = await introduced(buurtbot, people, telegram)
+    await anna.sends("📂 Mijn hulpvragen")
+    await anna.taps("Klaar, het is gelukt")
+    await anna.taps("Bedankje schrijven")
+    await anna.sends("Bram bedankt!")
+    await anna.taps("Ja, zonder namen")
+    assert "tussen jullie" in await anna.taps("Nee, houd het tussen ons")
+    request = await latest_request(buurtbot)
+    assert request.thanks_public is False
 
 
 async def test_withdrawing_tells_everyone_who_was_asked(
