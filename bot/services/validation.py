@@ -48,9 +48,10 @@ def without_names(text: str, names: Iterable[str]) -> str:
     """`text` for the whole buurt to read: each of these names (also each word of three letters or more
     of a name, such as a first name alone) and anything that looks like contact details, left out.
     Only names the bot knows can be found; the person is shown the result before anyone reads it."""
+    text = _CONTACTS.sub(LEFT_OUT, text)  # first: an address may hold a name ("anna@...")
     words = {name.strip() for name in names if name and name.strip()}
     words |= {part for name in words for part in re.findall(r"\w{3,}", name)}
     # Longest first, so that "Bram de Vries" goes as a whole before "Bram" alone.
     for word in sorted(words, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", LEFT_OUT, text, flags=re.IGNORECASE)
-    return _CONTACTS.sub(LEFT_OUT, text)
+    return text

@@ -16,7 +16,7 @@ from bot.services.validation import without_names
         ("Bramstraat blijft staan", ["Bram"], "Bramstraat blijft staan"),  # part of another word
         ("Groetjes van Anna aan Bram", ["Anna", "Bram"], "Groetjes van … aan …"),
         ("Bel me op 06 12 34 56 78 of +31 6 1234 5678", [], "Bel me op … of …"),
-        ("Mijn Telegram is @anna_oost, mail anna@example.org", [], "Mijn Telegram is …, mail …"),
+        ("Mijn Telegram is @anna_oost, mail anna@example.org", ["Anna"], "Mijn Telegram is …, mail …"),
         ("Om 10:30 kwam ze, 3 tassen", [], "Om 10:30 kwam ze, 3 tassen"),  # times and counts stay
     ],
 )
