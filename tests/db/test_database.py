@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -123,6 +125,9 @@ async def test_a_broken_unique_key_raises_and_the_next_transaction_works(db: Dat
         assert await session.scalar(select(Member.language)) == "nl"
 
 
+NO_SERVER = "SQLite has no server to lose"
+
+
 async def _cut_off_from_the_server(database: Database) -> None:
     """What a restart of PostgreSQL does to the pooled connection: the server ends its session."""
     async with database.begin() as session:
@@ -133,27 +138,32 @@ async def _cut_off_from_the_server(database: Database) -> None:
     await administrator.dispose()
 
 
+@contextlib.asynccontextmanager
+async def a_postgres_database(database_url: str, *, why: str, **options: Any) -> AsyncIterator[Database]:
+    """A Database of the test's own with these options; the test is skipped on SQLite, saying `why`."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip(f"PostgreSQL only: {why}")
+    database = Database(database_url, **options)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
 async def test_a_connection_that_sat_idle_is_pinged_and_replaced_when_it_is_dead(
     database_url: str,
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only: SQLite has no server to lose")
-    database = Database(database_url, idle_before_ping=0)  # every connection counts as idle
-    try:
+    # idle_before_ping=0: every connection counts as idle
+    async with a_postgres_database(database_url, why=NO_SERVER, idle_before_ping=0) as database:
         await _cut_off_from_the_server(database)
         async with database.begin() as session:
             assert await session.scalar(select(func.count()).select_from(Member)) == 0
-    finally:
-        await database.dispose()
 
 
 async def test_a_connection_used_moments_ago_is_not_pinged_and_its_loss_costs_one_transaction(
     database_url: str,
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only: SQLite has no server to lose")
-    database = Database(database_url, idle_before_ping=3600)
-    try:
+    async with a_postgres_database(database_url, why=NO_SERVER, idle_before_ping=3600) as database:
         await _cut_off_from_the_server(database)
         with pytest.raises(DBAPIError) as failed:
             async with database.begin() as session:
@@ -161,33 +171,23 @@ async def test_a_connection_used_moments_ago_is_not_pinged_and_its_loss_costs_on
         assert failed.value.connection_invalidated
         async with database.begin() as session:  # the pool has been renewed
             assert await session.scalar(select(func.count()).select_from(Member)) == 0
-    finally:
-        await database.dispose()
 
 
 async def test_connections_are_kept_for_the_next_burst_instead_of_opened_for_each_transaction(
     database_url: str,
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only: SQLite opens no server connections")
     at_once = 12
-    database = Database(database_url, pool_size=at_once)
     backends: list[int] = []
+    why = "SQLite opens no server connections"
+    async with a_postgres_database(database_url, why=why, pool_size=at_once) as database:
 
-    async def burst() -> None:
-        all_inside = asyncio.Barrier(at_once)  # every transaction holds its connection at the same time
-
-        async def transaction() -> None:
+        async def transaction(all_inside: asyncio.Barrier) -> None:
             async with database.begin() as session:
                 backends.append(await session.scalar(text("SELECT pg_backend_pid()")))
-                await all_inside.wait()
+                await all_inside.wait()  # every transaction holds its connection at the same time
 
-        await asyncio.gather(*(transaction() for _ in range(at_once)))
-
-    try:
-        await burst()
-        await burst()
-    finally:
-        await database.dispose()
+        for _burst in range(2):
+            all_inside = asyncio.Barrier(at_once)
+            await asyncio.gather(*(transaction(all_inside) for _ in range(at_once)))
     assert len(backends) == 2 * at_once
     assert len(set(backends)) == at_once  # the second burst used the first one's connections

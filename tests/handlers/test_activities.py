@@ -6,12 +6,20 @@ from __future__ import annotations
 from bot.db.models import Activity, ActivityAttendee
 from bot.jobs.activities import forget_past_activities
 from bot.runtime import Runtime
-from tests.conversation import People
+from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
 from tests.test_housekeeping import _JobContext, count
 
 __all__ = ["buurtbot", "operator"]  # fixtures
+
+
+async def plans(coordinator: Person, title: str, starts: str, place: str) -> None:
+    """The coordinator plans an activity through /activiteit, without a text."""
+    await coordinator.sends("/activiteit")
+    await coordinator.taps("Nieuwe activiteit")
+    for answer in (title, starts, place, "-"):
+        await coordinator.sends(answer)
 
 
 async def test_an_activity_is_planned_members_come_and_afterwards_it_is_gone(
@@ -54,10 +62,7 @@ async def test_cancelling_tells_whoever_was_coming(
     carla, anna = people("Carla"), people("Anna")
     await a_coordinator(buurtbot, carla)
     await a_member(buurtbot, anna)
-    await carla.sends("/activiteit")
-    await carla.taps("Nieuwe activiteit")
-    for answer in ("Wandeling", "29-11 14:00", "Bij de kerk", "-"):
-        await carla.sends(answer)
+    await plans(carla, "Wandeling", "29-11 14:00", "Bij de kerk")
     await anna.sends("/activiteiten")
     await anna.taps("Ik kom: Wandeling")
 
@@ -75,10 +80,7 @@ async def test_only_members_of_the_buurt_can_come_and_only_coordinators_plan(
     await a_coordinator(buurtbot, carla)
     await a_member(buurtbot, anna)
     await a_member(buurtbot, sam, "Schilderswijk")
-    await carla.sends("/activiteit")
-    await carla.taps("Nieuwe activiteit")
-    for answer in ("Repair café", "30-11 13:00", "Buurthuis", "-"):
-        await carla.sends(answer)
+    await plans(carla, "Repair café", "30-11 13:00", "Buurthuis")
     await anna.sends("/activiteiten")
     coming = next(data for label, data in anna.buttons() if "Ik kom" in label)
 
@@ -95,10 +97,7 @@ async def test_members_find_the_activities_in_the_menu_and_past_ones_are_gone(
     carla, anna = people("Carla"), people("Anna")
     await a_coordinator(buurtbot, carla)
     await a_member(buurtbot, anna)
-    await carla.sends("/activiteit")
-    await carla.taps("Nieuwe activiteit")
-    for answer in ("Koffieochtend", "26-11 10:00", "Buurthuis", "-"):
-        await carla.sends(answer)
+    await plans(carla, "Koffieochtend", "26-11 10:00", "Buurthuis")
     await anna.sends("/menu")
     assert ["💬 Even checken", "📅 Activiteiten"] in anna.keyboard()
 

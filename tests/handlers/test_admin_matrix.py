@@ -116,14 +116,8 @@ async def transvaal(runtime: Runtime, people: People) -> Transvaal:
         return Transvaal(buurt, carla.user_id, rik_id, bob_id, nina_id, report.id, invite.id, activity.id)
 
 
-@pytest.mark.parametrize("caller", CALLERS)
-@pytest.mark.parametrize(
-    ("data", "who_may", "allowed_answer"), BUTTONS, ids=[b[0].split("{")[0] for b in BUTTONS]
-)
-async def test_buttons_for_a_buurt_are_checked_on_the_server(
-    buurtbot: Runtime, people: People, caller: str, data: str, who_may: str, allowed_answer: str
-) -> None:
-    world = await transvaal(buurtbot, people)
+async def a_caller(buurtbot: Runtime, people: People, caller: str) -> Person:
+    """Pim (or Olga, the operator) as one of CALLERS, with Schilderswijk beside Transvaal."""
     await a_buurt(buurtbot, "Schilderswijk", postcodes="2525")
     person = people("Pim")
     if caller == "operator":
@@ -136,6 +130,18 @@ async def test_buttons_for_a_buurt_are_checked_on_the_server(
         await a_coordinator(buurtbot, person, "Schilderswijk")
     else:
         await a_coordinator(buurtbot, person, "Transvaal")
+    return person
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(
+    ("data", "who_may", "allowed_answer"), BUTTONS, ids=[b[0].split("{")[0] for b in BUTTONS]
+)
+async def test_buttons_for_a_buurt_are_checked_on_the_server(
+    buurtbot: Runtime, people: People, caller: str, data: str, who_may: str, allowed_answer: str
+) -> None:
+    world = await transvaal(buurtbot, people)
+    person = await a_caller(buurtbot, people, caller)
     await person.sends("/menu")  # a message of the bot to put the button under
     follows = next((method for prefix, method in FOLLOWED_BY.items() if data.startswith(prefix)), None)
     texts_before = len(person.texts)
@@ -182,18 +188,7 @@ async def test_every_admin_command_answers_each_caller_about_their_own_buurten_o
     buurtbot: Runtime, people: People, caller: str, command: str, who_may: str, shown: str
 ) -> None:
     await transvaal(buurtbot, people)
-    await a_buurt(buurtbot, "Schilderswijk", postcodes="2525")
-    person = people("Pim")
-    if caller == "operator":
-        person = Person(person.telegram, OPERATOR_ID, "Olga", "nl")
-        async with buurtbot.db.begin() as session:
-            await members.register(session, OPERATOR_ID, language="nl", now=buurtbot.clock.now())
-    elif caller == "resident":
-        await a_member(buurtbot, person)
-    elif caller == "coordinator of another buurt":
-        await a_coordinator(buurtbot, person, "Schilderswijk")
-    else:
-        await a_coordinator(buurtbot, person, "Transvaal")
+    person = await a_caller(buurtbot, people, caller)
 
     before = len(person.texts)
     answer = await person.sends(command)
