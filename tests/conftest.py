@@ -153,5 +153,7 @@ async def _stop_or_show_why_not(runtime: Runtime) -> None:
 
 
 @pytest.fixture
-def people(telegram: FakeTelegram) -> People:
-    return People(telegram)
+def people(request: pytest.FixtureRequest, telegram: FakeTelegram) -> People:
+    """The people of a test; they talk to the `buurtbot` fixture when the test uses it."""
+    bot = request.getfixturevalue("buurtbot") if "buurtbot" in request.fixturenames else None
+    return People(telegram, bot)

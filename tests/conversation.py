@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import Any, Protocol
 
-from tests.fakes.telegram_server import FakeTelegram
+from bot.delivery.dispatcher import Dispatcher
+from tests.fakes.telegram_server import FakeTelegram, RecordedRequest
 
 DUTCH_MENU = [
     ["🙋 Ik zoek hulp", "🤝 Ik wil helpen"],
@@ -18,6 +20,7 @@ ENGLISH_MENU = [
     ["💬 Check in", "📅 Activities"],
     ["⚙️ Settings", "❓ Help"],
 ]
+HANDLING_SECONDS = 15.0
 ANSWERING_METHODS = (
     "sendMessage",
     "editMessageText",
@@ -29,31 +32,53 @@ ANSWERING_METHODS = (
 )
 
 
+class BotUnderTest(Protocol):
+    """What a conversation needs of the running bot: to know when it has handled an update."""
+
+    @property
+    def dispatcher(self) -> Dispatcher: ...
+
+
 class Person:
-    """Someone with Telegram on their phone, talking to the bot in a private chat."""
+    """Someone with Telegram on their phone, talking to the bot in a private chat.
+
+    `sends` and `taps` wait until the bot has handled what they did, then expect exactly one answer (a
+    message, an edit or a pop-up) and, for a tap, exactly one answer to its callback query: a second
+    one is a bug in an at-least-once system until a test says otherwise (`answers=2`).
+    """
 
     def __init__(
-        self, telegram: FakeTelegram, user_id: int, first_name: str, language_code: str | None
+        self,
+        telegram: FakeTelegram,
+        user_id: int,
+        first_name: str,
+        language_code: str | None,
+        people: People | None = None,
     ) -> None:
         self.telegram = telegram
         self.user_id = user_id
         self.first_name = first_name
         self.language_code = language_code
+        self._people = people
 
-    def _answers(self) -> list[Any]:
-        return [r for m in ANSWERING_METHODS for r in self.telegram.calls(m, chat_id=self.user_id)]
+    def _answers(self) -> list[RecordedRequest]:
+        """What the bot said in this chat, in the order it said it."""
+        return [r for r in self.telegram.calls(chat_id=self.user_id) if r.method in ANSWERING_METHODS]
 
-    async def _expect_answer(self, before: int) -> str:
-        await self.telegram.wait_for(lambda: len(self._answers()) > before)
-        return self.last_text
+    def _popups(self, query_id: str | None = None) -> list[RecordedRequest]:
+        return [
+            r
+            for r in self.telegram.calls("answerCallbackQuery")
+            if r.params.get("text") and (query_id is None or r.params.get("callback_query_id") == query_id)
+        ]
 
-    async def sends(self, text: str) -> str:
+    async def sends(self, text: str, *, answers: int = 1) -> str:
         """Writes `text` and returns what the bot answers."""
         before = len(self._answers())
-        self.telegram.user_message(
+        update = self.telegram.user_message(
             self.user_id, text, first_name=self.first_name, language_code=self.language_code
         )
-        return await self._expect_answer(before)
+        return await self._answered(update, before, answers)
 
     def writes(self, text: str) -> None:
         """Writes `text` without waiting for an answer (a message for a neighbour gets none)."""
@@ -66,10 +91,10 @@ class Person:
             self.user_id, kind, first_name=self.first_name, language_code=self.language_code, **fields
         )
 
-    async def sends_a(self, kind: str) -> str:
+    async def sends_a(self, kind: str, *, answers: int = 1) -> str:
         before = len(self._answers())
-        self.telegram.user_sends(self.user_id, kind)
-        return await self._expect_answer(before)
+        update = self.telegram.user_sends(self.user_id, kind)
+        return await self._answered(update, before, answers)
 
     async def sends_then_taps(self, text: str, label: str) -> str:
         await self.sends(text)
@@ -84,27 +109,52 @@ class Person:
             for button in row
         ]
 
-    async def taps(self, label: str) -> str:
+    async def taps(self, label: str, *, answers: int = 1) -> str:
         """Taps the button whose text contains `label` and returns the bot's answer."""
         matches = [data for text, data in self.buttons() if label in text]
         assert matches, f"no button {label!r} in {self.buttons()}"
-        return await self.taps_data(matches[0])
+        return await self.taps_data(matches[0], answers=answers)
 
-    async def taps_data(self, data: str) -> str:
-        before_answers = len(self._answers())
-        before_alerts = len(self._popups())
-        self.telegram.callback(
+    async def taps_data(self, data: str, *, answers: int = 1) -> str:
+        before = len(self._answers())
+        update = self.telegram.callback(
             self.user_id, data, language_code=self.language_code, first_name=self.first_name
         )
-        await self.telegram.wait_for(
-            lambda: len(self._answers()) > before_answers or len(self._popups()) > before_alerts
-        )
-        if len(self._popups()) > before_alerts:
-            return str(self._popups()[-1].params["text"])
-        return self.last_text
+        return await self._answered(update, before, answers)
 
-    def _popups(self) -> list[Any]:
-        return [r for r in self.telegram.calls("answerCallbackQuery") if r.params.get("text")]
+    async def _answered(self, update: dict[str, Any], before: int, answers: int) -> str:
+        """Once the bot has handled `update`: its answers in this chat, which must be `answers` many."""
+        query_id = update["callback_query"]["id"] if "callback_query" in update else None
+        popups_before = len(self._popups(query_id))
+
+        def new_answers() -> list[RecordedRequest]:
+            return self._answers()[before:] + self._popups(query_id)[popups_before:]
+
+        bot = self._people.bot if self._people is not None else None
+        if bot is not None:
+            try:
+                async with asyncio.timeout(HANDLING_SECONDS):
+                    await bot.dispatcher.handled(update["update_id"])
+            except TimeoutError:
+                raise AssertionError(
+                    f"the bot did not handle update {update['update_id']} within {HANDLING_SECONDS} s"
+                ) from None
+        # An answer may also come through the outbox, a moment after the handler returned.
+        await self.telegram.wait_for(lambda: len(new_answers()) >= answers)
+        got = new_answers()
+        assert len(got) == answers, f"expected {answers} answer(s), the bot gave {len(got)}: " + "; ".join(
+            _describe(request) for request in got
+        )
+        if query_id is not None and bot is not None:
+            taps_answered = [
+                r
+                for r in self.telegram.calls("answerCallbackQuery", ok=None)
+                if r.params.get("callback_query_id") == query_id
+            ]
+            assert len(taps_answered) == 1, f"the tap got {len(taps_answered)} answerCallbackQuery, not 1"
+        if answers == 1 and got[0].method != "answerCallbackQuery":
+            return self.last_text  # as the person sees it now (a later edit included)
+        return "\n\n".join(_text_of(request) for request in got)
 
     def keyboard(self) -> list[list[str]]:
         """Labels of the reply keyboard (the big buttons) the bot last gave this person."""
@@ -127,11 +177,33 @@ class Person:
 
 
 class People:
-    def __init__(self, telegram: FakeTelegram) -> None:
+    """Makes the people of a test. `bot` is the bot they talk to (a test that restarts it sets it anew)."""
+
+    def __init__(self, telegram: FakeTelegram, bot: BotUnderTest | None = None) -> None:
         self.telegram = telegram
+        self.bot = bot
         self._next_id = 1001
 
+    def with_id(self, user_id: int, first_name: str, *, language_code: str | None = "nl") -> Person:
+        """Someone whose Telegram id matters (an operator named in the settings, say)."""
+        return Person(self.telegram, user_id, first_name, language_code, self)
+
     def __call__(self, first_name: str, *, language_code: str | None = "nl") -> Person:
-        person = Person(self.telegram, self._next_id, first_name, language_code)
+        person = Person(self.telegram, self._next_id, first_name, language_code, self)
         self._next_id += 1
         return person
+
+
+def _text_of(request: RecordedRequest) -> str:
+    """What an answer showed: a pop-up's note, a message's text or caption (markup parsed away)."""
+    if request.method == "answerCallbackQuery":
+        return str(request.params["text"])
+    result = request.response.get("result")
+    if isinstance(result, dict):
+        return str(result.get("text") or result.get("caption") or "")
+    return ""
+
+
+def _describe(request: RecordedRequest) -> str:
+    shown = request.params.get("text") or request.params.get("caption") or ""
+    return f"{request.method} {str(shown)[:60]!r}"

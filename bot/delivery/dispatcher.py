@@ -27,6 +27,8 @@ LanguageLookup = Callable[[AsyncSession, Collection[int]], Awaitable[Mapping[int
 
 # Chats handled at once. Each may hold a database connection; Runtime sizes the pool for it.
 CHATS_AT_ONCE = 32
+# Update ids remembered as handled, for `handled()`: far more than are ever in flight at once.
+_REMEMBERED_HANDLED = 10_000
 
 
 class Dispatcher:
@@ -56,9 +58,22 @@ class Dispatcher:
         self._senders_busy: Counter[int] = Counter()  # people with an update taken and not yet handled
         self._workers: set[asyncio.Task[None]] = set()
         self._done: Coalescer[int] = Coalescer(self._write_done, self._forget)
+        self._handled: dict[int, None] = {}  # the latest handled update ids, oldest first
+        self._handled_waiters: dict[int, list[asyncio.Future[None]]] = {}
 
     def wake(self) -> None:
         self._wake.set()
+
+    async def handled(self, update_id: int) -> None:
+        """Until the update with this id has been handled by this dispatcher (its handlers have returned).
+
+        For whoever must know that every answer to an update has been given: the conversation tests.
+        """
+        if update_id in self._handled:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._handled_waiters.setdefault(update_id, []).append(waiter)
+        await waiter
 
     async def run(self) -> None:
         writer = asyncio.create_task(self._done.run(), name="inbox-done")
@@ -166,6 +181,12 @@ class Dispatcher:
             if self._senders_busy[sender] <= 0:
                 del self._senders_busy[sender]
         self._done.add(pending.update_id)
+        self._handled[pending.update_id] = None
+        if len(self._handled) > _REMEMBERED_HANDLED:
+            del self._handled[next(iter(self._handled))]
+        for waiter in self._handled_waiters.pop(pending.update_id, ()):
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def _handle(self, pending: PendingUpdate, sender: KnownSender | None) -> None:
         update = Update.de_json(pending.payload, self._application.bot)

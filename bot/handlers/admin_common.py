@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from bot.handlers import keyboards, paging
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer
+from bot.handlers.replies import answer, popup
 from bot.i18n import N_
 from bot.services import authority
 from bot.services.authority import Actor
@@ -45,18 +45,12 @@ async def in_private(update: Update, context: BotContext) -> bool:
 async def refuse(update: Update, context: BotContext) -> None:
     """Checked on the server: a forwarded, old or forged button changes nothing."""
     text = context.t("Sorry, only a coordinator of this buurt can do this.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await answer(update, text)
+    await popup(update, text)
 
 
 async def refuse_operators_only(update: Update, context: BotContext) -> None:
     text = context.t("Sorry, only the operators of Buurtbot can do this.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await answer(update, text)
+    await popup(update, text)
 
 
 async def choose_buurt(update: Update, context: BotContext, prefix: str) -> int | None:
@@ -110,7 +104,7 @@ async def on_page(update: Update, context: BotContext) -> None:
     number_text, _, prefix = query.data.removeprefix(PAGE).partition(":")
     page = paging.page_number(number_text)
     if page is None or _PREFIX.fullmatch(prefix) is None:
-        await query.answer(context.t("This button no longer works."), show_alert=True)
+        await popup(update, context.t("This button no longer works."))
         return
     if not await ask_buurt(update, context, prefix, page):
         await refuse(update, context)

@@ -7,6 +7,7 @@ from html import escape
 
 from babel.dates import format_date
 from telegram import InputFile, Update
+from telegram.constants import ParseMode
 
 from bot.handlers import keyboards
 from bot.handlers.admin_common import actor, choose_buurt, in_private, number_after, refuse
@@ -113,6 +114,7 @@ async def _show(update: Update, context: BotContext, buurt_id: int, kind: str) -
         update.effective_chat.id,
         InputFile(chart, filename="statistiek.png"),
         caption=escape(_title(figures, kind, t)),
+        parse_mode=ParseMode.HTML,
     )
 
 
@@ -146,6 +148,7 @@ async def _export(update: Update, context: BotContext, buurt_id: int, kind: str)
                 '"x" is a total left out, because it would give away a number under 5.'
             )
         ),
+        parse_mode=ParseMode.HTML,
     )
 
 

@@ -7,7 +7,7 @@ from html import escape
 from telegram import Update
 
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer
+from bot.handlers.replies import answer, popup
 from bot.services import member_admin, membership
 from bot.services.authority import Actor
 
@@ -31,7 +31,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             )
     except membership.NotAllowed:
         # Checked on the server: a forwarded or forged button must not let anyone in.
-        await query.answer(context.t("Only a coordinator of this buurt can do this."), show_alert=True)
+        await popup(update, context.t("Only a coordinator of this buurt can do this."))
         return
     except membership.AlreadyDecided:
         await answer(update, context.t("This request was already handled."))

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.handlers import asking, keyboards
 from bot.handlers import checkins as checkin_settings
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer
+from bot.handlers.replies import answer, popup
 from bot.services import checkin_contacts as contacts
 from bot.services import checkin_ladder as ladder
 from bot.services import checkin_messages as messages
@@ -54,7 +54,7 @@ async def _passed(update: Update, context: BotContext) -> None:
 async def _kindly(update: Update, text: str) -> None:
     """An old or forged button: a small note on the screen; the message and everything else stay."""
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        await popup(update, text)
 
 
 async def _mood(update: Update, context: BotContext, checkin_id: int, code: str) -> None:

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.handlers import keyboards
 from bot.handlers.admin_common import actor, choose_buurt, in_private, refuse
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer, send
+from bot.handlers.replies import answer, popup, send
 from bot.i18n import N_
 from bot.services import digest
 from bot.services.authority import NotAllowed, UnknownBuurt
@@ -99,7 +99,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif parts[0] == "m" and len(parts) == len(numbers) + 1 == 4:
         await _move(update, context, numbers[2], Moment(numbers[0], numbers[1]))
     else:
-        await query.answer(context.t("This button no longer works."), show_alert=True)
+        await popup(update, context.t("This button no longer works."))
 
 
 async def _preview(update: Update, context: BotContext, buurt_id: int) -> None:

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
+from bot.handlers.replies import send
 
 log = logging.getLogger("bot.handlers")
 
@@ -20,11 +21,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        await context.bot.send_message(
-            update.effective_chat.id,
-            context.t("Sorry, something went wrong on our side. Please try again in a moment."),
+        # send() answers a tapped button only if the handler had not answered it yet.
+        await send(
+            update, context.t("Sorry, something went wrong on our side. Please try again in a moment.")
         )
     except TelegramError:
         log.warning("could not tell the person about the error in update %s", update_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers.context import BotContext
+from bot.handlers.replies import popup
 
 
 async def not_understood(update: Update, context: BotContext) -> None:
@@ -18,6 +19,4 @@ async def not_understood(update: Update, context: BotContext) -> None:
 async def old_button(update: Update, context: BotContext) -> None:
     """A button we no longer know (an old message, or a forged one)."""
     if update.callback_query is not None:
-        await update.callback_query.answer(
-            context.t("This button no longer works. Send /help to see what I can do."), show_alert=True
-        )
+        await popup(update, context.t("This button no longer works. Send /help to see what I can do."))

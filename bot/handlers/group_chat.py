@@ -28,6 +28,7 @@ from telegram.ext import BaseHandler, filters
 
 from bot.handlers.admin_common import PAGE
 from bot.handlers.context import BotContext
+from bot.handlers.replies import popup
 
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 GROUP_BUTTONS = "grp:"  # /koppel's buttons (handlers/groups.py): the only ones that work in a group
@@ -96,10 +97,7 @@ async def on_message(update: Update, context: BotContext) -> None:
 async def on_button(update: Update, context: BotContext) -> None:
     query: CallbackQuery | None = update.callback_query
     if query is not None:
-        await query.answer(
-            context.t("This only works in a private chat with me."),
-            show_alert=True,
-        )
+        await popup(update, context.t("This only works in a private chat with me."))
 
 
 def _command(message: Message) -> tuple[str, str | None] | None:

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.handlers.admin_common import actor, ask_buurt, number_after
 from bot.handlers.context import BotContext
 from bot.handlers.group_chat import GROUP_BUTTONS, GROUP_TYPES, private_chat_button
-from bot.handlers.replies import answer
+from bot.handlers.replies import answer, popup
 from bot.services import groups
 from bot.services.authority import NotAllowed, UnknownBuurt
 
@@ -97,7 +97,4 @@ async def unlink(update: Update, context: BotContext) -> None:
 
 async def _refuse(update: Update, context: BotContext) -> None:
     text = context.t("Sorry, only a coordinator of the buurt can do this. Ask your coordinator.")
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await answer(update, text)
+    await popup(update, text)

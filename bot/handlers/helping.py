@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.handlers import keyboards, talking
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer, send
+from bot.handlers.replies import answer, popup, send
 from bot.services import help_terms, matching, relay, request_sweeps, requests
 from bot.services.digest_content import START_PREFIX
 from bot.services.validation import InvalidText
@@ -27,15 +27,15 @@ async def on_button(update: Update, context: BotContext) -> None:
     number = int(rest.rsplit(":", 1)[-1])
     action = _ACTIONS.get(kind)
     if action is None:
-        await query.answer(context.t("This button no longer works."), show_alert=True)
+        await popup(update, context.t("This button no longer works."))
         return
     try:
         await action(update, context, number, rest)
     except (matching.NotForYou, requests.NotYours):
         # Checked on the server: someone else's request, another buurt, or a made-up button.
-        await query.answer(context.t("This button is not for you."), show_alert=True)
+        await popup(update, context.t("This button is not for you."))
     except relay.NotInConversation:
-        await query.answer(context.t("This conversation has ended."), show_alert=True)
+        await popup(update, context.t("This conversation has ended."))
     except (matching.RequestGone, requests.AlreadyClosed):
         await answer(update, context.t("This request is already closed. Thank you! 💛"))
 

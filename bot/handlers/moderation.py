@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from html import escape
 
 from babel.dates import format_datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot.handlers import keyboards, paging
 from bot.handlers.admin_common import actor, in_private, refuse
@@ -17,6 +19,8 @@ from bot.services import conversations, moderation
 from bot.services.authority import NotAllowed
 from bot.services.conversations import State
 from bot.services.validation import InvalidText
+
+log = logging.getLogger(__name__)
 
 PREFIX = "mod:"
 CALLBACK_PATTERN = r"^mod:[a-z]+:\d+$"
@@ -49,11 +53,14 @@ async def show_reports(update: Update, context: BotContext) -> None:
             when=when, reporter=escape(report.reporter), reported=escape(report.reported)
         )
         if report.source_chat_id is not None and report.source_message_id is not None:
-            await context.bot.copy_message(
-                update.effective_chat.id if update.effective_chat else 0,
-                report.source_chat_id,
-                report.source_message_id,
-            )
+            try:
+                await context.bot.copy_message(
+                    update.effective_chat.id if update.effective_chat else 0,
+                    report.source_chat_id,
+                    report.source_message_id,
+                )
+            except BadRequest as error:  # its sender deleted it meanwhile: the report itself stays
+                log.info("a reported message could not be shown again: %s", error.message)
         rows = [
             [(t("Dismiss"), f"{PREFIX}negeer:{report.id}"), (t("Warn"), f"{PREFIX}waarschuw:{report.id}")],
             [(t("🚫 Block {name}").format(name=report.reported), f"{PREFIX}blokkeer:{report.id}")],

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 
 from bot.handlers import keyboards
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer
+from bot.handlers.replies import acknowledge, answer, send
 from bot.services import privacy
 from bot.services.membership import UnknownMember
 
@@ -27,7 +27,7 @@ async def send_export(update: Update, context: BotContext) -> None:
         async with context.db.begin() as session:
             data = await privacy.export(session, user.id, now=context.deps.clock.now())
     except UnknownMember:
-        await context.bot.send_message(chat.id, context.t("I do not keep anything about you."))
+        await send(update, context.t("I do not keep anything about you."))
         return
     profile, t = data["profile"], context.t
     summary = "\n".join(
@@ -46,7 +46,8 @@ async def send_export(update: Update, context: BotContext) -> None:
     document = InputFile(
         json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), filename="buurtbot-mijn-gegevens.json"
     )
-    # One message: the file, with the summary in words as its caption.
+    # One message: the file, with the summary in words as its caption (the settings button stays).
+    await acknowledge(update)
     await context.bot.send_document(chat.id, document, caption=summary, parse_mode=ParseMode.HTML)
 
 

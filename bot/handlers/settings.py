@@ -66,7 +66,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif choice == f"{PREFIX}hervat":
         await resume(update, context)
     elif choice == f"{PREFIX}data":
-        await query.answer()
         await privacy.send_export(update, context)
     elif choice == f"{PREFIX}vergeet":
         await privacy.ask_to_forget(update, context)

@@ -10,7 +10,7 @@ from telegram import Message, ReactionTypeEmoji, Update
 from bot.handlers import keyboards
 from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer, send
+from bot.handlers.replies import answer, popup, send
 from bot.services import help_terms, moderation, relay
 
 
@@ -106,9 +106,7 @@ async def report(update: Update, context: BotContext, relayed_id: int, _: str) -
             now=context.deps.clock.now(),
             operators=context.deps.settings.admin_ids,
         )
-    await update.callback_query.answer(
-        context.t("Thank you for telling us. A coordinator of your buurt will look at it."), show_alert=True
-    )
+    await popup(update, context.t("Thank you for telling us. A coordinator of your buurt will look at it."))
 
 
 async def ask_share(update: Update, context: BotContext, request_id: int, _: str) -> None:

@@ -26,8 +26,8 @@ async def buurtbot(database_url: str, telegram: FakeTelegram, clock: FakeClock) 
 
 
 @pytest.fixture
-def operator(telegram: FakeTelegram) -> Person:
-    return Person(telegram, OPERATOR_ID, "Olga", "nl")
+def operator(people: People) -> Person:
+    return people.with_id(OPERATOR_ID, "Olga")
 
 
 async def a_buurt(

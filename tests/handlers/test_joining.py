@@ -286,5 +286,6 @@ async def test_a_restart_in_the_middle_of_joining_loses_nothing(
     await buurtbot.stop()  # the bot goes away between her two messages
 
     async with Runtime(buurtbot.settings, clock=buurtbot.clock) as restarted:
+        people.bot = restarted
         assert "Welkom bij Buurtbot in Transvaal" in await anna.sends("2571")
         assert restarted.failure is None
