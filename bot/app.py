@@ -9,6 +9,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.delivery.app_bot import AppBot
 from bot.delivery.bot_api import api_urls
+from bot.delivery.buttons import button_seal
 from bot.delivery.http_client import AiohttpRequest
 from bot.handlers import register
 from bot.handlers.context import BotContext, BotState, Dependencies
@@ -19,11 +20,12 @@ BotApplication = Application[Bot, BotContext, dict[Any, Any], dict[Any, Any], Bo
 
 def build_application(deps: Dependencies) -> BotApplication:
     base_url, base_file_url = api_urls(deps.settings)
+    token = deps.settings.require_token()
     bot = AppBot(
-        deps.settings.require_token(),
+        token,
         base_url=base_url,
         base_file_url=base_file_url,
-        request=AiohttpRequest(connection_pool_size=64),
+        request=AiohttpRequest(connection_pool_size=64, buttons=button_seal(token)),
         get_updates_request=AiohttpRequest(),  # never used: bot.delivery.poller polls
         # Direct answers to the person who just wrote: wait out a 429 instead of failing the answer.
         # The overall limit is left to the outbox sender, which carries the bulk of our messages.

@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.db.database import Database
 from bot.delivery import lease
 from bot.delivery.bot_api import delivery_bot
+from bot.delivery.buttons import button_seal
 from bot.delivery.dispatcher import CHATS_AT_ONCE, Dispatcher
 from bot.delivery.limits import RateLimits
 from bot.delivery.poller import Poller
@@ -83,7 +84,13 @@ class Runtime:
         self.sender = Sender(self._delivery_bot, self.db, self.clock, limits=limits, settings=sender_settings)
         deps = Dependencies(settings=settings, db=self.db, clock=self.clock, wake_sender=self.sender.wake)
         self.application: BotApplication = build_application(deps)
-        self.dispatcher = Dispatcher(self.application, self.db, self.clock, languages=members.languages_of)
+        self.dispatcher = Dispatcher(
+            self.application,
+            self.db,
+            self.clock,
+            buttons=button_seal(settings.require_token()),
+            languages=members.languages_of,
+        )
         self.poller = Poller(
             self._delivery_bot,
             self.db,

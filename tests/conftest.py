@@ -19,11 +19,11 @@ from bot.db.database import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Base
 from bot.runtime import Runtime
+from tests.buttons import TEST_TOKEN
 from tests.conversation import People
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
 
-TEST_TOKEN = "123456789:AAHfakeTOKENfor-tests_only_0123456789"
 POSTGRES_URL = os.environ.get("BUURTBOT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any, Protocol
 
 from bot.delivery.dispatcher import Dispatcher
+from tests.buttons import opened, sealed
 from tests.fakes.telegram_server import FakeTelegram, RecordedRequest
 
 DUTCH_MENU = [
@@ -101,10 +102,13 @@ class Person:
         return await self.taps(label)
 
     def buttons(self) -> list[tuple[str, str]]:
-        """(text, callback_data) of the inline buttons under the bot's last message."""
+        """(text, callback data as a handler wrote it) of the inline buttons under the bot's last message."""
         markup = self.telegram.last_message(self.user_id).get("reply_markup") or {}
         return [
-            (button["text"], button.get("callback_data", ""))
+            (
+                button["text"],
+                opened(self.user_id, button["callback_data"]) if "callback_data" in button else "",
+            )
             for row in markup.get("inline_keyboard", [])
             for button in row
         ]
@@ -116,6 +120,14 @@ class Person:
         return await self.taps_data(matches[0], answers=answers)
 
     async def taps_data(self, data: str, *, answers: int = 1) -> str:
+        """Taps a button with this data that the bot showed this person, on its last message or before."""
+        return await self._taps(sealed(self.user_id, data), answers)
+
+    async def forges(self, data: str, *, answers: int = 1) -> str:
+        """Taps a made-up button: `data` as a modified Telegram app could send it, without our seal."""
+        return await self._taps(data, answers)
+
+    async def _taps(self, data: str, answers: int) -> str:
         before = len(self._answers())
         update = self.telegram.callback(
             self.user_id, data, language_code=self.language_code, first_name=self.first_name

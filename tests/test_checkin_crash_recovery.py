@@ -18,7 +18,7 @@ from bot.clock import SystemClock
 from bot.db.database import Database
 from bot.db.models import Checkin, CheckinAlert, CheckinContact, CheckinPlan
 from bot.services import buurten, checkins, membership
-from tests.conftest import TEST_TOKEN
+from tests.buttons import TEST_TOKEN
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
 from tests.services.checkin_helpers import AMSTERDAM, resident

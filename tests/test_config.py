@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, SettingsError, load_settings
-from tests.conftest import TEST_TOKEN
+from tests.buttons import TEST_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,7 +17,7 @@ from bot.clock import SystemClock
 from bot.db.database import Database
 from bot.db.models import InboxUpdate, Member, OutboxMessage
 from bot.delivery import outbox
-from tests.conftest import TEST_TOKEN
+from tests.buttons import TEST_TOKEN
 from tests.fakes.telegram_server import FakeTelegram
 
 RESIDENTS = range(3001, 3061)  # 60 people who each send /start

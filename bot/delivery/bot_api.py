@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Bot
 
 from bot.config import Settings
+from bot.delivery.buttons import button_seal
 from bot.delivery.http_client import AiohttpRequest
 
 # Opt in to python-telegram-bot's coming behaviour (retry_after as a timedelta) instead of a warning.
@@ -54,10 +55,11 @@ class DeliveryBot(Bot):
 
 def delivery_bot(settings: Settings) -> DeliveryBot:
     base_url, base_file_url = api_urls(settings)
+    token = settings.require_token()
     return DeliveryBot(
-        settings.require_token(),
+        token,
         base_url=base_url,
         base_file_url=base_file_url,
-        request=AiohttpRequest(connection_pool_size=32, read_timeout=15),
+        request=AiohttpRequest(connection_pool_size=32, read_timeout=15, buttons=button_seal(token)),
         get_updates_request=AiohttpRequest(connection_pool_size=2),
     )

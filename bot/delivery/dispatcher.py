@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.delivery import inbox
 from bot.delivery.batching import Coalescer
+from bot.delivery.buttons import ButtonSeal
 from bot.delivery.inbox import PendingUpdate
 from bot.delivery.work import HandlingUpdate, KnownSender, handling_update
 
@@ -38,6 +39,7 @@ class Dispatcher:
         db: Database,
         clock: Clock,
         *,
+        buttons: ButtonSeal,
         concurrency: int = CHATS_AT_ONCE,
         batch: int = 200,
         max_attempts: int = 5,
@@ -47,6 +49,7 @@ class Dispatcher:
         self._application = application
         self._db = db
         self._clock = clock
+        self._buttons = buttons
         self._batch = batch
         self._max_attempts = max_attempts
         self._idle_poll = idle_poll
@@ -189,7 +192,10 @@ class Dispatcher:
                 waiter.set_result(None)
 
     async def _handle(self, pending: PendingUpdate, sender: KnownSender | None) -> None:
-        update = Update.de_json(pending.payload, self._application.bot)
+        payload, ours = self._buttons.opened_update(pending.payload)
+        if not ours:
+            log.info("update %s: a tap on a button this bot did not make for that chat", pending.update_id)
+        update = Update.de_json(payload, self._application.bot)
         marker = handling_update.set(HandlingUpdate(pending.update_id, sender=sender))
         try:
             # Handler errors are caught inside process_update and reach our error handler.

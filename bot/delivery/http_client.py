@@ -9,7 +9,8 @@ connection in constant time and parses HTTP in C.
 python-telegram-bot supports this through `BaseRequest`: it builds the request (`RequestData`), and
 turns the status code and body returned here into its own exceptions (RetryAfter, Forbidden, ...).
 What is left here: send it, map transport failures to `TimedOut` / `NetworkError` as `HTTPXRequest`
-does, and keep its timeouts and defaults.
+does, and keep its timeouts and defaults. And seal every button's callback data for its chat on the way
+out (delivery/buttons.py): this is the one door every request of the bot goes through.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
+from bot.delivery.buttons import ButtonSeal
+
 _DEFAULT = BaseRequest.DEFAULT_NONE
 _TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
 
@@ -38,6 +41,7 @@ class AiohttpRequest(BaseRequest):
     """
 
     __slots__ = (
+        "_buttons",
         "_connect_timeout",
         "_media_write_timeout",
         "_pool_size",
@@ -57,7 +61,9 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        buttons: ButtonSeal | None = None,
     ) -> None:
+        self._buttons = buttons  # None only for requests that never carry buttons (getUpdates)
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -121,7 +127,7 @@ class AiohttpRequest(BaseRequest):
             async with session.request(
                 method,
                 url,
-                data=_body(request_data),
+                data=_body(request_data, self._buttons),
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=timeout,
                 proxy=proxy,
@@ -154,11 +160,15 @@ def _sum(*timeouts: float | None) -> float | None:
     return None if any(timeout is None for timeout in timeouts) else sum(timeouts)  # type: ignore[arg-type]
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+def _body(
+    request_data: RequestData | None, buttons: ButtonSeal | None
+) -> aiohttp.FormData | dict[str, str] | None:
     """The parameters form-encoded (as python-telegram-bot sends them), as multipart when there are files."""
     if request_data is None:
         return None
     parameters = request_data.json_parameters
+    if buttons is not None and "reply_markup" in parameters:
+        parameters = buttons.seal_parameters(request_data.parameters, parameters)
     if not request_data.contains_files:
         return parameters
     form = aiohttp.FormData(quote_fields=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from telegram import Update
@@ -15,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.delivery.buttons import NOT_OURS
 from bot.handlers import (
     activities,
     admin_buurten,
@@ -84,7 +86,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "digest": digest.show,
         "weekbericht": digest.personal,
     }
-    # First: in a group, nothing but /koppel, /ontkoppel and their buttons reaches the handlers below;
+    # First: a tap on a button this bot did not make for that chat (forged, or from before the seal).
+    application.add_handler(CallbackQueryHandler(fallback.old_button, pattern=f"^{re.escape(NOT_OURS)}$"))
+    # Then: in a group, nothing but /koppel, /ontkoppel and their buttons reaches the handlers below;
     # the rest gets at most a pointer to the private chat (see group_chat.py).
     application.add_handler(MessageHandler(group_chat.MESSAGES, group_chat.on_message))
     application.add_handler(group_chat.GroupButtons())

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
+from bot.delivery.buttons import MAX_DATA_BYTES
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
 from bot.services.menu import main_menu
 
-# Telegram's limits: callback data of 1-64 bytes, at most 100 buttons under one message.
-MAX_CALLBACK_BYTES = 64
+# Telegram's limits: callback data of 1-64 bytes (of which the seal takes some), at most 100 buttons
+# under one message.
+MAX_CALLBACK_BYTES = MAX_DATA_BYTES
 MAX_BUTTONS = 100
 
 

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from bot.handlers import keyboards
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer
+from bot.handlers.replies import answer, popup
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, negotiate
 from bot.services import onboarding
 from bot.services.onboarding import Step
@@ -86,6 +86,9 @@ async def on_button(update: Update, context: BotContext) -> None:
             step = await onboarding.buurt_chosen(session, ctx, int(data.removeprefix(CHOOSE_BUURT)))
         else:
             step = Step(onboarding.EXPIRED)
+    if step.kind == onboarding.NOT_OFFERED:
+        await popup(update, context.t("This button no longer works."))
+        return
     await show(update, context, step)
 
 

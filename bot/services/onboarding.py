@@ -36,6 +36,7 @@ WAITING = "waiting"
 WELCOME_BACK = "welcome_back"
 ALREADY_ELSEWHERE = "already_elsewhere"
 EXPIRED = "expired"
+NOT_OFFERED = "not_offered"  # a buurt button this person was not shown in this conversation
 USE_BUTTONS = "use_buttons"  # text typed where we wait for a tap
 
 
@@ -108,6 +109,8 @@ async def postcode_given(session: AsyncSession, ctx: Context, state: State, text
         member = await membership.member_of(session, ctx.telegram_user_id)
         return await _after_buurt(session, ctx, member, state)
     state.step = "choose"
+    # Only these may be chosen: a button for any other buurt was not shown to this person now.
+    state.data["choices"] = [b.id for b in covering]
     await conversations.go_to(session, ctx.telegram_user_id, state, now=ctx.now)
     return Step(CHOOSE_BUURT, choices=tuple((b.id, b.name) for b in covering))
 
@@ -116,6 +119,8 @@ async def buurt_chosen(session: AsyncSession, ctx: Context, buurt_id: int) -> St
     state = await conversations.current(session, ctx.telegram_user_id, now=ctx.now)
     if state is None or state.flow != FLOW or state.step != "choose":
         return Step(EXPIRED)
+    if buurt_id not in state.data.get("choices", ()):
+        return Step(NOT_OFFERED)
     buurt = await session.get(Buurt, buurt_id)
     if buurt is None:
         return Step(EXPIRED)

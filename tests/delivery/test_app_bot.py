@@ -11,7 +11,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.delivery.app_bot import AppBot
 from bot.delivery.http_client import AiohttpRequest
-from tests.conftest import TEST_TOKEN
+from tests.buttons import TEST_TOKEN
 from tests.fakes.telegram_server import FakeTelegram
 
 PERSON = 4242

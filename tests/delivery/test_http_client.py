@@ -11,7 +11,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery.http_client import AiohttpRequest
-from tests.conftest import TEST_TOKEN
+from tests.buttons import TEST_TOKEN
 from tests.fakes.request_decoding import UploadedFile
 from tests.fakes.telegram_server import FakeTelegram
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.db.models import BuurtGroup
 from bot.runtime import Runtime
+from tests.buttons import sealed
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
@@ -82,7 +83,10 @@ async def test_a_coordinator_of_two_buurten_chooses_and_a_forged_choice_is_refus
 
     assert "Voor welke buurt is deze groep?" in await says_in_group(telegram, carla, "/koppel")
     telegram.callback(
-        otto.user_id, f"grp:k:{transvaal}", message=telegram.last_message(GROUP), first_name="Otto"
+        otto.user_id,
+        sealed(GROUP, f"grp:k:{transvaal}"),
+        message=telegram.last_message(GROUP),
+        first_name="Otto",
     )
     await telegram.wait_for(
         lambda: any(
@@ -93,7 +97,10 @@ async def test_a_coordinator_of_two_buurten_chooses_and_a_forged_choice_is_refus
     assert await linked(buurtbot) is None
 
     telegram.callback(
-        carla.user_id, f"grp:k:{schilderswijk}", message=telegram.last_message(GROUP), first_name="Carla"
+        carla.user_id,
+        sealed(GROUP, f"grp:k:{schilderswijk}"),
+        message=telegram.last_message(GROUP),
+        first_name="Carla",
     )
     await telegram.wait_for(lambda: "gekoppeld aan Schilderswijk" in telegram.sent_texts(GROUP)[-1])
     assert await linked(buurtbot) == schilderswijk

@@ -11,6 +11,7 @@ from bot.db.models import Base
 from bot.jobs.checkins import sweep
 from bot.runtime import Runtime
 from bot.services import roles
+from tests.buttons import opened
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import audit_actions
@@ -78,7 +79,8 @@ def checkin_button(telegram: FakeTelegram, person: Person, index: int = 0) -> st
     for call in reversed(telegram.calls("sendMessage", chat_id=person.user_id)):
         markup = call.params.get("reply_markup")
         if isinstance(markup, dict) and str(markup).count("ci:m:"):
-            return str([b for row in markup["inline_keyboard"] for b in row][index]["callback_data"])
+            buttons = [b for row in markup["inline_keyboard"] for b in row]
+            return opened(person.user_id, buttons[index]["callback_data"])
     raise AssertionError("no check-in")
 
 
@@ -195,7 +197,9 @@ async def test_a_contact_who_cannot_passes_it_on_to_the_coordinator(
 def _look_button(telegram: FakeTelegram, person: Person) -> str:
     for call in reversed(telegram.calls("sendMessage", chat_id=person.user_id)):
         if "ci:c:" in str(call.params.get("reply_markup")):
-            return str(call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+            return opened(
+                person.user_id, call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            )
     raise AssertionError("no question to look")
 
 

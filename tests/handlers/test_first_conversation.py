@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.db.models import Member
 from bot.runtime import Runtime
+from tests.buttons import sealed
 from tests.conversation import People
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -78,7 +79,7 @@ async def test_a_message_right_after_choosing_a_language_is_answered_in_that_lan
     await anna.sends("/taal")
     english = next(data for text, data in anna.buttons() if "English" in text)
 
-    telegram.callback(anna.user_id, english, language_code="nl", first_name="Anna")
+    telegram.callback(anna.user_id, sealed(anna.user_id, english), language_code="nl", first_name="Anna")
     telegram.user_message(anna.user_id, "/help", language_code="nl", first_name="Anna")
 
     await telegram.wait_for(lambda: any("This is what I can do" in text for text in anna.texts))
@@ -97,6 +98,17 @@ async def test_a_forged_language_button_changes_nothing(people: People, buurtbot
     await anna.sends("/taal")
     assert "werkt niet meer" in await anna.taps_data("taal:xx")
     assert await member_languages(buurtbot) == {anna.user_id: "nl"}
+
+
+async def test_a_made_up_or_moved_button_changes_nothing(people: People, buurtbot: Runtime) -> None:
+    anna, bram = people("Anna"), people("Bram")
+    await anna.sends("/start")
+    await bram.sends("/start")
+    await anna.sends("/taal")
+    assert "werkt niet meer" in await anna.forges("taal:en")  # never sent by the bot
+    assert "werkt niet meer" in await bram.forges(sealed(anna.user_id, "taal:en"))  # Anna's, tapped by Bram
+    assert await member_languages(buurtbot) == {anna.user_id: "nl", bram.user_id: "nl"}
+    assert "Vanaf nu praat ik Nederlands" in await anna.taps("Nederlands")
 
 
 async def test_an_unknown_button_gets_a_kind_popup(people: People) -> None:

@@ -13,6 +13,7 @@ from bot.db.models import Conversation
 from bot.handlers.commands import COMMANDS, COORDINATOR_COMMANDS, OPERATOR_COMMANDS
 from bot.runtime import Runtime
 from bot.services import membership
+from tests.buttons import sealed
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
@@ -148,11 +149,15 @@ async def test_a_reply_to_the_bot_or_a_mention_gets_a_pointer(group: Group, tele
 async def test_a_button_in_a_group_changes_nothing(
     buurtbot: Runtime, group: Group, telegram: FakeTelegram
 ) -> None:
-    # Forged taps: this year's figures, and "yes, forget me". Each would have answered in the group.
-    for count, data in enumerate((f"adm:stat:p:year:{group.buurt_id}", "vergeet:ja"), start=1):
+    # Taps on buttons of ours (old ones, say): this year's figures, and "yes, forget me". Each would have
+    # answered in the group. And the same taps made up, without our seal.
+    taps = [
+        (sealed(GROUP, data), "privé") for data in (f"adm:stat:p:year:{group.buurt_id}", "vergeet:ja")
+    ] + [(f"adm:stat:p:year:{group.buurt_id}", "werkt niet meer")]
+    for count, (data, answer) in enumerate(taps, start=1):
         telegram.callback(group.carla.user_id, data, message=telegram.last_message(GROUP), first_name="Carla")
         await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) == count)  # noqa: B023
-        assert "privé" in telegram.calls("answerCallbackQuery")[-1].params["text"]
+        assert answer in telegram.calls("answerCallbackQuery")[-1].params["text"]
 
     assert [action for _, action in await audit_actions(buurtbot)] == ["group.link"]
     async with buurtbot.db.begin() as session:  # Carla is still there

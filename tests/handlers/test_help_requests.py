@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.db.models import HelpInvitation, HelpRequest, OutboxMessage
 from bot.runtime import Runtime
 from bot.services import audit, matching
+from tests.buttons import sealed
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.neighbours import (
@@ -158,7 +159,7 @@ async def test_the_first_yes_wins_and_the_other_helpers_hear_it_is_taken(
     assert "Ik vraag Anna of dat goed is" in await bram.taps("Ik help")
     # The same button tapped twice (a slow connection): still his, nothing sent twice.
     answered = len(telegram.calls("answerCallbackQuery"))
-    telegram.callback(bram.user_id, brams_question[0][1], first_name="Bram")
+    telegram.callback(bram.user_id, sealed(bram.user_id, brams_question[0][1]), first_name="Bram")
     await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) > answered)
     assert "Ik vraag Anna of dat goed is" in bram.last_text
     assert "Een andere buur helpt hier al mee" in await receives(telegram, cor, "andere buur")
@@ -181,7 +182,8 @@ async def test_two_helpers_tapping_at_the_same_moment_never_both_get_the_request
 
     # Both taps arrive in one getUpdates batch; the dispatcher handles the two chats side by side.
     for person in (bram, cor):
-        telegram.callback(person.user_id, f"{matching.HELP}{request.id}", first_name=person.first_name)
+        help_now = sealed(person.user_id, f"{matching.HELP}{request.id}")
+        telegram.callback(person.user_id, help_now, first_name=person.first_name)
     await telegram.wait_for(
         lambda: all("Dank je wel" in p.last_text or "sneller" in p.last_text for p in (bram, cor))
     )

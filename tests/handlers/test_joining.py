@@ -95,6 +95,30 @@ async def test_a_postcode_with_two_buurten_lets_the_person_choose(buurtbot: Runt
     assert "Welkom bij Buurtbot in Schilderswijk" in await bram.taps("Schilderswijk")
 
 
+async def buurt_id(runtime: Runtime, name: str) -> int:
+    async with runtime.db.begin() as session:
+        return (await roles.find_buurt(session, name)).id
+
+
+async def test_only_a_buurt_offered_for_the_postcode_can_be_chosen(buurtbot: Runtime, people: People) -> None:
+    await a_buurt(buurtbot, "Transvaal", postcodes=["2571"])
+    await a_buurt(buurtbot, "Schilderswijk", postcodes=["2571"])
+    # Elsewhere, where coordinators let newcomers in.
+    await a_buurt(buurtbot, "Achter de Poort", postcodes=["1011"], policy="approval")
+    closed = await buurt_id(buurtbot, "Achter de Poort")
+    bram = people("Bram")
+    await bram.sends("/start")
+    assert "In welke buurt woon je?" in await bram.sends("2571")
+
+    # A made-up button (a modified app can send any data): refused before any handler sees it.
+    assert "werkt niet meer" in await bram.forges(f"ob:buurt:{closed}")
+    # A real button of ours, but for a buurt that was not offered to Bram in this question.
+    assert "werkt niet meer" in await bram.taps_data(f"ob:buurt:{closed}")
+    assert (await member(buurtbot, bram)).buurt_id is None  # type: ignore[union-attr]
+
+    assert "Welkom bij Buurtbot in Schilderswijk" in await bram.taps("Schilderswijk")
+
+
 @pytest.mark.parametrize("typed", ["12", "abcd", "0123 AB", "1234 SS"])
 async def test_something_that_is_not_a_postcode_is_explained(
     buurtbot: Runtime, people: People, typed: str

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from bot.db.models import HelperOffer, HelpRequest, OutboxMessage, Report
 from bot.runtime import Runtime
 from bot.services import relay, requests
+from tests.buttons import sealed
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.test_help_requests import receives
@@ -217,7 +218,8 @@ async def test_contact_details_are_shared_only_when_that_person_chooses_so(
     assert not any("deelt contactgegevens" in text for text in telegram.sent_texts(anna.user_id))
 
     bram_intro = next(m for m in telegram.messages_in(bram.user_id) if "zei ja" in str(m.get("text")))
-    telegram.callback(bram.user_id, f"hv:deel:{(await latest_request(buurtbot)).id}", message=bram_intro)
+    share = sealed(bram.user_id, f"hv:deel:{(await latest_request(buurtbot)).id}")
+    telegram.callback(bram.user_id, share, message=bram_intro)
     await telegram.wait_for(lambda: "Wil je je contactgegevens delen?" in bram.last_text)
     assert "Bram kan" not in bram.last_text
     assert "Anna kan je nu zelf een bericht sturen" in await bram.taps("Ja, delen")
