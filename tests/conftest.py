@@ -24,6 +24,11 @@ from tests.conversation import People
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
 
+pytest.register_assert_rewrite("tests.taps")
+from tests.taps import count_answers  # noqa: E402 (after the line above, so its asserts explain)
+
+pytest_plugins = ["tests.taps"]
+
 POSTGRES_URL = os.environ.get("BUURTBOT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
@@ -123,9 +128,10 @@ def make_settings(database_url: str, api_base_url: str, **overrides: object) -> 
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
+async def telegram(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
         yield server
+        count_answers(server, request.node.nodeid)  # after the bot has stopped: it depends on us
 
 
 @pytest.fixture

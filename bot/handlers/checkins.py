@@ -137,17 +137,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif data.startswith(SETTING):
         await _setting(update, context, data.removeprefix(SETTING))
     elif data.startswith(LADDER) and data.removeprefix(LADDER) in schedule.LADDERS:
-        async with context.unit_of_work() as session:
-            await checkins.set_ladder(session, user.id, data.removeprefix(LADDER))
-        await answer(update, t("Done. The new waiting times count from the next check-in."))
+        await _set_ladder(update, context, data.removeprefix(LADDER))
     elif data.startswith(PAUSE) and data.removeprefix(PAUSE) in checkins.PAUSES:
-        async with context.unit_of_work() as session:
-            until = await checkins.pause(
-                session, user.id, data.removeprefix(PAUSE), now=context.deps.clock.now()
-            )
-        await answer(
-            update, t("Okay. No check-ins until {when}. Enjoy! 🌴").format(when=_when(context, until))
-        )
+        await _pause(update, context, data.removeprefix(PAUSE))
     elif data.startswith(REMOVE) and data.removeprefix(REMOVE).isdigit():
         async with context.unit_of_work() as session:
             await contacts.remove(session, user.id, int(data.removeprefix(REMOVE)))
@@ -156,6 +148,32 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _step_down(update, context, int(data.removeprefix(STEP_DOWN)))
     else:
         await answer(update, t("That button no longer works. Send /checkin to start again."))
+
+
+async def _set_ladder(update: Update, context: BotContext, ladder: str) -> None:
+    assert update.effective_user is not None
+    try:
+        async with context.unit_of_work() as session:
+            await checkins.set_ladder(session, update.effective_user.id, ladder)
+    except checkins.NoPlan:  # a button from before check-ins were stopped
+        await answer(update, context.t("That button no longer works. Send /checkin to start again."))
+        return
+    await answer(update, context.t("Done. The new waiting times count from the next check-in."))
+
+
+async def _pause(update: Update, context: BotContext, length: str) -> None:
+    assert update.effective_user is not None
+    try:
+        async with context.unit_of_work() as session:
+            until = await checkins.pause(
+                session, update.effective_user.id, length, now=context.deps.clock.now()
+            )
+    except checkins.NoPlan:
+        await answer(update, context.t("That button no longer works. Send /checkin to start again."))
+        return
+    await answer(
+        update, context.t("Okay. No check-ins until {when}. Enjoy! 🌴").format(when=_when(context, until))
+    )
 
 
 async def _time_chosen(update: Update, context: BotContext, frequency: str, slot: str) -> None:

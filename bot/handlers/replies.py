@@ -32,17 +32,20 @@ async def answer(update: Update, text: str, markup: Markup = None) -> None:
         return
     await acknowledge(update)
     message = query.message
-    if isinstance(markup, ReplyKeyboardMarkup) or not isinstance(message, Message):
-        # A reply keyboard cannot be put on an edited message, and an inaccessible one (too old, or
-        # deleted) cannot be edited at all: close the old question where we can, and say it anew.
-        if isinstance(message, Message) and message.reply_markup is not None:
+    # A tap on a message Telegram no longer shows the bot (deleted, or too old) brings only its chat, id
+    # and date 0; python-telegram-bot 22 reads that as a Message without text, so ask is_accessible.
+    tapped = message if isinstance(message, Message) and message.is_accessible else None
+    if isinstance(markup, ReplyKeyboardMarkup) or tapped is None:
+        # A reply keyboard cannot be put on an edited message, and an inaccessible one cannot be edited
+        # at all: close the old question where we can, and say it anew.
+        if tapped is not None and tapped.reply_markup is not None:
             await _edit(query.edit_message_reply_markup(None))
         await send(update, text, markup)
         return
     # A voice message or photo with buttons: its caption is what can be edited.
     edited = (
         query.edit_message_caption(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-        if message.text is None
+        if tapped.text is None
         else query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     )
     if not await _edit(edited):
