@@ -3,15 +3,19 @@ details by choice, and leaving."""
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from telegram import Message, ReactionTypeEmoji, Update
+from telegram.error import BadRequest
 
 from bot.handlers import keyboards
 from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, popup, send
 from bot.services import help_terms, moderation, relay
+
+log = logging.getLogger(__name__)
 
 
 def _kind(message: Message) -> tuple[str, str | None] | None:
@@ -61,8 +65,14 @@ async def pass_on(update: Update, context: BotContext) -> bool:
         await send(update, blocked_text(context, blocked))
         return True
     if talk is not None:
-        # A small sign that it was passed on, without a message of its own.
-        await context.bot.set_message_reaction(message.chat_id, message.message_id, [ReactionTypeEmoji("👌")])
+        # A small sign that it was passed on, without a message of its own. Only a sign: the message
+        # went on, so a refusal (the person deleted their message meanwhile, say) changes nothing.
+        try:
+            await context.bot.set_message_reaction(
+                message.chat_id, message.message_id, [ReactionTypeEmoji("👌")]
+            )
+        except BadRequest as error:
+            log.info("could not mark a passed-on message: %s", error.message)
         return True
     if not talks:
         return False

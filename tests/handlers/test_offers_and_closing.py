@@ -312,3 +312,18 @@ async def test_forgetting_a_requester_closes_their_request_and_removes_their_wor
         payloads = " ".join(str(p) for p in (await session.scalars(select(OutboxMessage.payload))).all())
     assert "Hoofdstraat" not in payloads
     assert "Anna" not in payloads
+
+
+async def test_a_message_passed_on_stays_passed_on_when_its_small_sign_is_refused(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    anna, bram = await introduced(buurtbot, people, telegram)
+    # Anna deleted her message right after sending it: Telegram has nothing to put the 👌 under.
+    telegram.fail_next(
+        "setMessageReaction", error_code=400, description="Bad Request: message to react not found"
+    )
+    update = telegram.user_message(anna.user_id, "Tot morgen!", first_name="Anna")
+    await buurtbot.dispatcher.handled(update["update_id"])
+    assert len(telegram.calls("setMessageReaction", ok=False)) == 1
+    assert not any("iets mis" in text for text in anna.texts)
+    assert "Tot morgen!" in await receives(telegram, bram, "Tot morgen!")
