@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 
 from bot import __version__, cli_buurt, cli_coordinator
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = "Buurtbot: a Telegram bot for neighbour help in Dutch buurten."
 EPILOG = (
@@ -48,9 +51,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"buurtbot: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level, token)
-    from bot.db.migrate import upgrade  # Alembic is only imported by the commands that need it
+    # Alembic is only imported by the commands that need it.
+    from bot.db.migrate import MigrationLocked, upgrade
 
-    upgrade(settings.database_url)
+    try:
+        schema = upgrade(settings.database_url)
+    except MigrationLocked as exc:
+        print(f"buurtbot: {exc}", file=sys.stderr)
+        return 1
+    if args.command == "migrate":
+        print(_sentence(schema.describe()))
+        return 0
+    if args.command == "run" or schema.changed:  # a command that changed the schema says so, once
+        log.info(schema.describe())
     if args.command == "run":
         return asyncio.run(_run(settings))
     if args.command == "buurt":
@@ -58,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "coordinator":
         return asyncio.run(cli_coordinator.run(args, settings.database_url))
     return 0
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 async def _run(settings: Settings) -> int:
