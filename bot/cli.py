@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"buurtbot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, token)
+    # `run` tells what it is doing; the other commands answer, and libraries speak only of trouble.
+    setup_logging(settings.log_level, token, quiet_libraries=args.command != "run")
     # Alembic is only imported by the commands that need it.
     from bot.db.migrate import MigrationLocked, upgrade
 

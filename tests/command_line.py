@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,21 @@ class Command:
 async def _read_all(stream: asyncio.StreamReader | None) -> str:
     assert stream is not None
     return (await stream.read()).decode()
+
+
+def run(*args: str, folder: Path, **settings: str) -> Finished:
+    """A command that ends by itself."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=folder,
+        env=environment(**settings),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=STOP_WITHIN,
+        check=False,
+    )
+    return Finished(args, result.returncode, result.stdout, result.stderr)
 
 
 async def start(*args: str, folder: Path, **settings: str) -> Command:

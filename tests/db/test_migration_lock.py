@@ -5,51 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot import cli
 from bot.db import migration_lock
-from bot.db.migrate import MigrationLocked, alembic_config, upgrade
+from bot.db.migrate import MigrationLocked, upgrade
 from tests.command_line import Command, Finished, start
-from tests.conftest import BACKENDS, POSTGRES_URL, TEST_TOKEN
+from tests.conftest import SCHEMA_HEAD as HEAD
+from tests.conftest import TEST_TOKEN
 from tests.fakes.telegram_server import FakeTelegram
 
-HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 UPGRADED = "upgraded the database schema"
-
-
-@pytest.fixture(params=BACKENDS)
-def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database nobody has migrated yet: a new SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
-        return
-    assert POSTGRES_URL is not None
-    configured = make_url(POSTGRES_URL)
-    name = f"{configured.database}_new_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    asyncio.run(_postgres_admin(drop, f'CREATE DATABASE "{name}"'))
-    yield configured.set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_postgres_admin(drop))
-
-
-async def _postgres_admin(*statements: str) -> None:
-    engine = create_async_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            for statement in statements:
-                await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
 
 
 async def revisions(url: str) -> list[str]:
