@@ -7,6 +7,8 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 from bot import __version__, cli_buurt, cli_coordinator
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
@@ -87,17 +89,36 @@ async def _run(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with Runtime(settings) as runtime:
-        stopped = asyncio.create_task(stop.wait())
-        crashed = asyncio.create_task(runtime.wait())
-        done, _ = await asyncio.wait({stopped, crashed}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (stopped, crashed):
-            task.cancel()
-        if crashed in done and not crashed.cancelled() and crashed.exception() is not None:
-            error = crashed.exception()
-            if isinstance(error, InvalidToken):
-                print(f"buurtbot: Telegram does not accept this token. {BOTFATHER_HELP}", file=sys.stderr)
-            else:
-                print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
-            return 1
+    runtime = Runtime(settings)
+    try:
+        # Starting may wait a long time for an unreachable Bot API; a signal ends that wait too.
+        if not await _first_of(runtime.start(), stop):
+            return 0
+        if not await _first_of(runtime.wait(), stop):
+            return 0
+    except InvalidToken:
+        print(f"buurtbot: Telegram does not accept this token. {BOTFATHER_HELP}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a part that must not fail has failed, or starting failed unexpectedly
+        log.error("stopped because of an error", exc_info=error)
+        print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
+        return 1
+    finally:
+        await runtime.stop()
     return 0
+
+
+async def _first_of(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run `work` until it is done (True; its error is raised) or `stop` is set first (False)."""
+    working = asyncio.create_task(work)
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (working, stopping):
+            task.cancel()
+        await asyncio.gather(working, stopping, return_exceptions=True)
+    if working.cancelled():
+        return False
+    working.result()
+    return True
