@@ -10,7 +10,7 @@ import sys
 from collections.abc import Coroutine
 from typing import Any
 
-from bot import __version__, cli_buurt, cli_coordinator
+from bot import __version__, cli_buurt, cli_coordinator, i18n
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
 
@@ -54,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # `run` tells what it is doing; the other commands answer, and libraries speak only of trouble.
     setup_logging(settings.log_level, token, quiet_libraries=args.command != "run")
+    if args.command == "run":
+        try:
+            _check_catalogs(settings.default_language)
+        except i18n.MissingCatalog as exc:
+            print(f"buurtbot: cannot start: {exc}", file=sys.stderr)
+            return 2
     # Alembic is only imported by the commands that need it.
     from bot.db.migrate import MigrationLocked, upgrade
 
@@ -74,6 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "coordinator":
         return asyncio.run(cli_coordinator.run(args, settings.database_url))
     return 0
+
+
+def _check_catalogs(default_language: str) -> None:
+    """Without its catalog the bot would quietly speak English to everyone: refuse that at once."""
+    i18n.catalog_file(default_language)
+    for language in i18n.SUPPORTED_LANGUAGES:
+        try:
+            i18n.catalog_file(language)
+        except i18n.MissingCatalog as exc:
+            log.warning("%s; people who chose %s get the English texts", exc, language)
 
 
 def _sentence(text: str) -> str:

@@ -1,11 +1,16 @@
-"""What the command line prints: each command its own answer, without the libraries' chatter."""
+"""What the command line prints: each command its own answer, without the libraries' chatter; and `run`
+refusing to start without its translations."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bot import cli
 from tests.command_line import run
 from tests.conftest import SCHEMA_HEAD as HEAD
+from tests.conftest import TEST_TOKEN
 
 
 def test_migrate_on_a_new_database_answers_in_one_line(new_database: str, tmp_path: Path) -> None:
@@ -57,3 +62,38 @@ def test_debug_logging_keeps_the_libraries_chatter_out_of_a_command(tmp_path: Pa
     assert result.returncode == 0, str(result)
     assert result.stdout.startswith("Upgraded the database schema")
     assert result.stderr == ""  # the bot itself has nothing to say at DEBUG here; the libraries a lot
+
+
+def test_run_refuses_to_start_without_the_default_languages_catalog(tmp_path: Path) -> None:
+    nowhere = tmp_path / "no catalogs here"
+    nowhere.mkdir()
+    database = tmp_path / "buurtbot.db"
+
+    result = run(
+        "run",
+        folder=tmp_path,
+        database_url=f"sqlite+aiosqlite:///{database}",
+        token=TEST_TOKEN,
+        api_base_url="http://127.0.0.1:9",  # never asked: the bot stops before
+        locales_dir=str(nowhere),
+    )
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("buurtbot: cannot start: the translations for nl are missing")
+    assert not database.exists(), "nothing was done before the check"
+
+
+def test_run_warns_when_another_languages_catalog_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    only_english = tmp_path / "en" / "LC_MESSAGES"
+    only_english.mkdir(parents=True)
+    (only_english / "buurtbot.po").write_text('msgid ""\nmsgstr ""\n')
+    monkeypatch.setenv("BUURTBOT_LOCALES_DIR", str(tmp_path))
+
+    cli._check_catalogs("en")
+
+    [warning] = [record.getMessage() for record in caplog.records if record.name == "bot.cli"]
+    assert warning.startswith("the translations for nl are missing")
+    assert warning.endswith("people who chose nl get the English texts")
