@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 WAIT_SECONDS = 300.0
 # SQLite has one lock for every writer: a command waits this long before it says it is waiting.
 QUIET_WAIT_SECONDS = 2.0
-# PostgreSQL's advisory locks are named by a number; this one is "buurtbot" in ASCII. Any process that
-# migrates this database, of any version of the bot, takes the same one.
+# PostgreSQL's advisory locks are named by a number; this one is "buurtbot" in ASCII. Never change it: a
+# newer bot and an older one started together on one database must take the same lock.
 ADVISORY_LOCK_KEY = 0x6275757274626F74
 _LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ran out
 
