@@ -18,13 +18,15 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install -q -r requirements.lock
 
-# Then the project, without resolving dependencies again. It is installed editable, pointing at /app,
-# exactly as `make run` does: the bot finds files beside its package (locales/) through that layout,
-# and the final stage keeps /app at the same path.
-COPY . .
-RUN pip install -q --no-deps -e .
+# Then the project, without resolving dependencies again: a normal install into the venv, as from a wheel.
+# The package carries everything the bot reads at run time (migrations, and the catalogs from locales/ as
+# bot.locales), so the final stage needs the venv alone.
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY locales ./locales
+RUN pip install -q --no-deps .
 
-# ---- final: the venv and the app, run as an unprivileged user ----
+# ---- final: the venv (the app is installed in it), run as an unprivileged user ----
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -38,7 +40,6 @@ RUN groupadd --system buurtbot \
     && chown buurtbot:buurtbot /data
 
 COPY --from=builder /opt/venv /opt/venv
-COPY --from=builder /app /app
 
 WORKDIR /app
 VOLUME ["/data"]

@@ -38,7 +38,8 @@ $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; $(PYTHON) is " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 
-# Runtime install: pinned dependencies, then the project (editable, no dependency resolution).
+# Runtime install: pinned dependencies, then the project (editable, no dependency resolution): the code and
+# the catalogs are used where they are in the checkout (locales/ is mapped to the package bot.locales).
 $(RUNTIME_STAMP): requirements.lock pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -r requirements.lock
 	$(PIP) install --no-deps -e .

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
-from bot import __version__, cli_buurt, cli_coordinator
+from bot import __version__, cli_buurt, cli_coordinator, i18n
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = "Buurtbot: a Telegram bot for neighbour help in Dutch buurten."
 EPILOG = (
@@ -47,10 +52,27 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"buurtbot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, token)
-    from bot.db.migrate import upgrade  # Alembic is only imported by the commands that need it
+    # `run` tells what it is doing; the other commands answer, and libraries speak only of trouble.
+    setup_logging(settings.log_level, token, quiet_libraries=args.command != "run")
+    if args.command == "run":
+        try:
+            _check_catalogs(settings.default_language)
+        except i18n.MissingCatalog as exc:
+            print(f"buurtbot: cannot start: {exc}", file=sys.stderr)
+            return 2
+    # Alembic is only imported by the commands that need it.
+    from bot.db.migrate import MigrationLocked, upgrade
 
-    upgrade(settings.database_url)
+    try:
+        schema = upgrade(settings.database_url)
+    except MigrationLocked as exc:
+        print(f"buurtbot: {exc}", file=sys.stderr)
+        return 1
+    if args.command == "migrate":
+        print(_sentence(schema.describe()))
+        return 0
+    if args.command == "run" or schema.changed:  # a command that changed the schema says so, once
+        log.info(schema.describe())
     if args.command == "run":
         return asyncio.run(_run(settings))
     if args.command == "buurt":
@@ -58,6 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "coordinator":
         return asyncio.run(cli_coordinator.run(args, settings.database_url))
     return 0
+
+
+def _check_catalogs(default_language: str) -> None:
+    """Without its catalog the bot would quietly speak English to everyone: refuse that at once."""
+    i18n.catalog_file(default_language)
+    for language in i18n.SUPPORTED_LANGUAGES:
+        try:
+            i18n.catalog_file(language)
+        except i18n.MissingCatalog as exc:
+            log.warning("%s; people who chose %s get the English texts", exc, language)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 async def _run(settings: Settings) -> int:
@@ -69,17 +105,36 @@ async def _run(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with Runtime(settings) as runtime:
-        stopped = asyncio.create_task(stop.wait())
-        crashed = asyncio.create_task(runtime.wait())
-        done, _ = await asyncio.wait({stopped, crashed}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (stopped, crashed):
-            task.cancel()
-        if crashed in done and not crashed.cancelled() and crashed.exception() is not None:
-            error = crashed.exception()
-            if isinstance(error, InvalidToken):
-                print(f"buurtbot: Telegram does not accept this token. {BOTFATHER_HELP}", file=sys.stderr)
-            else:
-                print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
-            return 1
+    runtime = Runtime(settings)
+    try:
+        # Starting may wait a long time for an unreachable Bot API; a signal ends that wait too.
+        if not await _first_of(runtime.start(), stop):
+            return 0
+        if not await _first_of(runtime.wait(), stop):
+            return 0
+    except InvalidToken:
+        print(f"buurtbot: Telegram does not accept this token. {BOTFATHER_HELP}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a part that must not fail has failed, or starting failed unexpectedly
+        log.error("stopped because of an error", exc_info=error)
+        print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
+        return 1
+    finally:
+        await runtime.stop()
     return 0
+
+
+async def _first_of(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run `work` until it is done (True; its error is raised) or `stop` is set first (False)."""
+    working = asyncio.create_task(work)
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (working, stopping):
+            task.cancel()
+        await asyncio.gather(working, stopping, return_exceptions=True)
+    if working.cancelled():
+        return False
+    working.result()
+    return True

@@ -29,10 +29,24 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(level: str, *secrets: str) -> None:
+class OwnLinesOnly(logging.Filter):
+    """The bot's own records at any level; a library's only from WARNING up."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name == "bot" or record.name.startswith("bot.")
+
+
+def setup_logging(level: str, *secrets: str, quiet_libraries: bool = False) -> None:
+    """Log to stderr at `level`, never showing `secrets`.
+
+    `quiet_libraries`: for the command line's one-off commands, whose answer is what they print; the
+    libraries there speak only of trouble.
+    """
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(*secrets))
+    if quiet_libraries:
+        handler.addFilter(OwnLinesOnly())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -45,3 +59,9 @@ def setup_logging(level: str, *secrets: str) -> None:
         logging.getLogger(library).setLevel(max(root.level, logging.INFO))
     # SQLAlchemy's INFO is already the echo of every SQL statement (a line per poll and lease renewal).
     logging.getLogger("sqlalchemy").setLevel(max(root.level, logging.WARNING))
+    # Alembic's INFO is some twenty lines at every start (its plugins, then each migration); the bot says
+    # in one line what the migrations did (bot.cli).
+    logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))
+    # The job queue's scheduler logs two INFO lines for every run of every job: some ten a minute, forever.
+    # Its trouble (a job that raised, a run that was missed) is logged at WARNING and above.
+    logging.getLogger("apscheduler").setLevel(max(root.level, logging.WARNING))

@@ -17,8 +17,10 @@ from collections.abc import Coroutine
 from datetime import timedelta
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
-from telegram.error import TelegramError
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import BotApplication, build_application
 from bot.clock import Clock, SystemClock
@@ -38,6 +40,8 @@ from bot.services import authority, bot_facts, members
 log = logging.getLogger(__name__)
 
 LEASE = "worker"
+# Waits between tries to reach the Bot API at start: 2, 4, 8, ... seconds, at most a minute.
+FIRST_RETRY_SECONDS, LONGEST_RETRY_SECONDS = 2.0, 60.0
 _ALIVE_HERE: set[str] = set()  # runtimes of this process (tests run two side by side)
 
 
@@ -106,7 +110,11 @@ class Runtime:
         self._crashed: asyncio.Future[BaseException] = asyncio.get_running_loop().create_future()
 
     async def __aenter__(self) -> Runtime:
-        await self.start()
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()  # __aexit__ is not called when __aenter__ fails
+            raise
         return self
 
     async def __aexit__(
@@ -115,8 +123,12 @@ class Runtime:
         await self.stop()
 
     async def start(self) -> None:
-        await self._delivery_bot.initialize()
-        await self.application.initialize()
+        """Reach the Bot API (waiting for it as long as it takes), then start every part.
+
+        Raises InvalidToken at once when Telegram refuses the token: no wait helps against that. On any
+        failure or cancellation, call stop().
+        """
+        await self._reach_the_bot_api()
         await self._remember_username()
         try:
             await publish_commands(self.application.bot, self.settings.default_language)
@@ -126,6 +138,34 @@ class Runtime:
         await self.application.start()
         _ALIVE_HERE.add(self.instance)
         self._lease_keeper = asyncio.create_task(self._keep_lease(), name="lease")
+
+    async def _reach_the_bot_api(self) -> None:
+        """Both bots ask getMe when they are initialized. A Bot API that cannot be reached at start (the
+        network not up yet after a reboot, a self-hosted Bot API server still starting, Telegram's own
+        5xx) is waited for with growing pauses, one log line each, instead of stopping the bot."""
+        pause = FIRST_RETRY_SECONDS
+        while True:
+            try:
+                await self._delivery_bot.initialize()  # does nothing once it has succeeded
+                await self.application.initialize()
+                log.info("signed in to the Bot API as @%s", self.application.bot.username)
+                return
+            except InvalidToken:
+                raise
+            except RetryAfter as exc:
+                wait = max(_seconds(exc.retry_after), 1.0)
+                log.warning("the Bot API asks to wait %.0f s before the next request; waiting", wait)
+            except NetworkError as exc:  # also TimedOut, and every 5xx
+                wait = pause
+                pause = min(pause * 2, LONGEST_RETRY_SECONDS)
+                log.warning(
+                    "cannot reach the Bot API at %s (%s: %s); trying again in %.0f s",
+                    _server(self.settings.api_base_url),
+                    type(exc).__name__,
+                    exc.message,
+                    wait,
+                )
+            await self.clock.sleep(wait)
 
     async def _publish_admin_commands(self) -> None:
         try:
@@ -177,6 +217,8 @@ class Runtime:
             await self.application.stop()
         await self.application.shutdown()
         await self._delivery_bot.shutdown()
+        for bot in (self.application.bot, self._delivery_bot):
+            await _close_connections(bot)
         await self.db.dispose()
 
     async def _keep_lease(self) -> None:
@@ -239,3 +281,23 @@ class Runtime:
             if part is not None:
                 await part.stop()
         self._leading = []
+
+
+async def _close_connections(bot: Bot) -> None:
+    """Close a bot's HTTP sessions also when it never got through initialize().
+
+    Bot.initialize opens them before it asks getMe, and Bot.shutdown does nothing for a bot whose getMe
+    failed (an unreachable Bot API, a refused token). Closing them twice is harmless.
+    """
+    for request in bot._request:  # python-telegram-bot has no public way to reach both
+        await request.shutdown()
+
+
+def _server(api_base_url: str) -> str:
+    """host:port of the Bot API, for a log line (the URL of a request would hold the token)."""
+    url = urlsplit(api_base_url)
+    return f"{url.hostname}:{url.port}" if url.port is not None else str(url.hostname)
+
+
+def _seconds(retry_after: float | timedelta) -> float:
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

@@ -10,13 +10,14 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings
 from bot.db.database import Database
-from bot.db.migrate import upgrade
+from bot.db.migrate import alembic_config, upgrade
 from bot.db.models import Base
 from bot.runtime import Runtime
 from tests.buttons import TEST_TOKEN
@@ -31,6 +32,7 @@ pytest_plugins = ["tests.taps"]
 
 POSTGRES_URL = os.environ.get("BUURTBOT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+SCHEMA_HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 STOP_TIMEOUT = 30.0
@@ -163,3 +165,28 @@ def people(request: pytest.FixtureRequest, telegram: FakeTelegram) -> People:
     """The people of a test; they talk to the `buurtbot` fixture when the test uses it."""
     bot = request.getfixturevalue("buurtbot") if "buurtbot" in request.fixturenames else None
     return People(telegram, bot)
+
+
+@pytest.fixture(params=BACKENDS)
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database nobody has migrated yet: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
+        return
+    assert POSTGRES_URL is not None
+    configured = make_url(POSTGRES_URL)
+    name = f"{configured.database}_new_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    asyncio.run(_postgres_admin(drop, f'CREATE DATABASE "{name}"'))
+    yield configured.set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_postgres_admin(drop))
+
+
+async def _postgres_admin(*statements: str) -> None:
+    engine = create_async_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            for statement in statements:
+                await connection.execute(text(statement))
+    finally:
+        await engine.dispose()

@@ -10,7 +10,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import SUPPORTED_LANGUAGES, locales_dir, negotiate, translator
+from bot import i18n
+from bot.i18n import SUPPORTED_LANGUAGES, MissingCatalog, catalog_file, locales_dir, negotiate, translator
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
@@ -88,3 +89,27 @@ def test_dutch_is_really_dutch() -> None:
 )
 def test_telegrams_language_is_used_when_we_speak_it(telegram_language: str | None, expected: str) -> None:
     assert negotiate(telegram_language, default="nl") == expected
+
+
+def test_the_catalogs_are_the_installed_package_bot_locales() -> None:
+    # In this checkout's editable install that is the top-level locales/ folder, as in a wheel it is
+    # bot/locales/ in site-packages (tests/test_packaging.py).
+    assert Path(str(catalog_file("nl"))).resolve() == ROOT / "locales" / "nl" / "LC_MESSAGES" / "buurtbot.po"
+
+
+def test_a_missing_catalog_says_where_it_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BUURTBOT_LOCALES_DIR", str(tmp_path))
+
+    with pytest.raises(MissingCatalog, match="the translations for nl are missing") as missing:
+        catalog_file("nl")
+
+    assert str(tmp_path / "nl" / "LC_MESSAGES" / "buurtbot.po") in str(missing.value)
+
+
+def test_a_package_installed_without_its_catalogs_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "CATALOGS_PACKAGE", "bot.no_catalogs_here")
+
+    with pytest.raises(MissingCatalog, match=r"the package bot.no_catalogs_here .* is not installed"):
+        catalog_file("nl")
