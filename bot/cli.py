@@ -7,12 +7,19 @@ import asyncio
 import logging
 import signal
 import sys
+import time
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot import __version__, cli_buurt, cli_coordinator, i18n
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
+
+if TYPE_CHECKING:
+    from bot.db.migrate import Upgrade
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +68,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"buurtbot: cannot start: {exc}", file=sys.stderr)
             return 2
     # Alembic is only imported by the commands that need it.
-    from bot.db.migrate import MigrationLocked, upgrade
+    from bot.db.migrate import MigrationLocked
 
     try:
-        schema = upgrade(settings.database_url)
-    except MigrationLocked as exc:
+        schema = _bring_schema_up_to_date(settings.database_url, wait=args.command == "run")
+    except (MigrationLocked, DatabaseRefused) as exc:
         print(f"buurtbot: {exc}", file=sys.stderr)
         return 1
+    if schema is None:  # stopped while waiting for the database
+        return 0
     if args.command == "migrate":
         print(_sentence(schema.describe()))
         return 0
@@ -80,6 +89,63 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "coordinator":
         return asyncio.run(cli_coordinator.run(args, settings.database_url))
     return 0
+
+
+class DatabaseRefused(Exception):
+    """The database cannot be used: not there, or it refuses us (a wrong password, a missing folder)."""
+
+
+# Waits between tries to reach the database at start (`run` only): 2, 4, 8, ... seconds, at most a minute.
+FIRST_RETRY_SECONDS, LONGEST_RETRY_SECONDS = 2.0, 60.0
+
+
+def _bring_schema_up_to_date(database_url: str, *, wait: bool) -> Upgrade | None:
+    """Migrate; with `wait`, a database that is not up yet (after a reboot, a container starting beside
+    the bot) is waited for with growing pauses, one line each. None when a signal ended the wait."""
+    from bot.db.migrate import upgrade
+
+    pause = FIRST_RETRY_SECONDS
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop while waiting, as Ctrl+C does
+    try:
+        while True:
+            try:
+                return upgrade(database_url)
+            except (OSError, DBAPIError) as error:
+                reason, worth_waiting = _why_unreachable(error)
+                where = _database_at(database_url)
+                if not (wait and worth_waiting):
+                    raise DatabaseRefused(f"cannot use the database {where}: {reason}") from None
+                log.warning("cannot reach the database %s (%s); trying again in %.0f s", where, reason, pause)
+                time.sleep(pause)
+                pause = min(pause * 2, LONGEST_RETRY_SECONDS)
+    except KeyboardInterrupt:
+        return None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _why_unreachable(error: BaseException) -> tuple[str, bool]:
+    """One line for the operator, and whether waiting can help (a server not up yet) or not (a refusal)."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    if isinstance(cause, OSError):  # refused, no route, name not found, timed out: a server not up yet
+        return f"{type(cause).__name__}: {cause.strerror or cause}", True
+    first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    # PostgreSQL says so while it starts or shuts down (SQLSTATE 57P03, "the database system is ...").
+    starting = getattr(cause, "sqlstate", None) == "57P03" or "database system is" in first_line
+    return first_line, starting
+
+
+def _database_at(database_url: str) -> str:
+    """Where the database is, without its password: host:port/name, or the SQLite file."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    port = f":{url.port}" if url.port is not None else ""
+    return f"{url.host}{port}/{url.database}"
 
 
 def _check_catalogs(default_language: str) -> None:

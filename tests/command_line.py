@@ -6,12 +6,20 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 STOP_WITHIN = 30.0  # seconds a command gets to finish, or to stop after SIGTERM
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: every connection is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def environment(**settings: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pytest
 
 from bot import cli
 from tests.buttons import TEST_TOKEN
-from tests.command_line import run
+from tests.command_line import closed_port, run, start
 from tests.conftest import SCHEMA_HEAD as HEAD
 
 
@@ -97,3 +97,35 @@ def test_run_warns_when_another_languages_catalog_is_missing(
     [warning] = [record.getMessage() for record in caplog.records if record.name == "bot.cli"]
     assert warning.startswith("the translations for nl are missing")
     assert warning.endswith("people who chose nl get the English texts")
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql+asyncpg://buurtbot:secret@127.0.0.1:{port}/buurtbot", "ConnectionRefusedError"),
+        ("sqlite+aiosqlite:///{folder}/no/such/folder/buurtbot.db", "unable to open database file"),
+    ],
+)
+def test_a_database_that_cannot_be_used_gets_one_line_and_no_traceback(
+    tmp_path: Path, url: str, reason: str
+) -> None:
+    database_url = url.format(port=closed_port(), folder=tmp_path)
+    for command in (("migrate",), ("buurt", "list")):
+        result = run(*command, folder=tmp_path, database_url=database_url)
+        assert result.returncode == 1, str(result)
+        [line] = result.stderr.splitlines()
+        assert line.startswith("buurtbot: cannot use the database ") and reason in line
+        assert "secret" not in line  # never the password
+
+
+async def test_run_waits_for_a_database_that_is_not_up_yet_and_stops_when_asked(tmp_path: Path) -> None:
+    url = f"postgresql+asyncpg://buurtbot:secret@127.0.0.1:{closed_port()}/buurtbot"
+    bot = await start("run", folder=tmp_path, database_url=url, token=TEST_TOKEN)
+    try:
+        await bot.wait_for_line("cannot reach the database 127.0.0.1:", count=2)
+        result = await bot.stopped()
+    finally:
+        await bot.kill()
+    assert result.returncode == 0, str(result)
+    assert "trying again in 2 s" in result.stderr and "trying again in 4 s" in result.stderr
+    assert "Traceback" not in result.stderr and "secret" not in result.stderr

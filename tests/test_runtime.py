@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,7 +11,7 @@ from telegram.error import InvalidToken
 
 from bot.runtime import Runtime
 from tests.buttons import TEST_TOKEN
-from tests.command_line import start
+from tests.command_line import closed_port, start
 from tests.conftest import make_settings
 from tests.conversation import People
 from tests.fakes.clock import FakeClock
@@ -102,17 +101,10 @@ async def test_a_refused_token_stops_the_start_at_once(
     assert len(telegram.calls("getMe", ok=None)) == 1
 
 
-def a_closed_port() -> int:
-    """A loopback port nothing listens on: every connection is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_run_says_in_one_line_per_try_that_the_bot_api_cannot_be_reached_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
-    port = a_closed_port()
+    port = closed_port()
     url = f"sqlite+aiosqlite:///{tmp_path / 'buurtbot.db'}"
     bot = await start(
         "run", folder=tmp_path, database_url=url, token=TEST_TOKEN, api_base_url=f"http://127.0.0.1:{port}"
