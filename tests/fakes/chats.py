@@ -3,10 +3,14 @@
 Message ids count per chat and are shared by the user's and the bot's messages, as in a Telegram chat.
 Stored messages are never mutated: an edit stores a new dict, so an update that already holds the old
 message (a pushed callback_query, say) keeps showing what the user saw.
+
+A bot cannot write first: a private chat opens when its user writes, taps or starts the bot, and a group
+is known once the bot has seen it.
 """
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from typing import Any
 
@@ -14,6 +18,15 @@ from tests.fakes.api_errors import ApiError, bad_request, forbidden
 from tests.fakes.objects import chat_object
 
 MessageKey = tuple[int, int]  # (chat_id, message_id)
+
+
+class Access(enum.Enum):
+    """What a method does in the chat named by its chat_id, as Telegram's checks tell them apart."""
+
+    READ = "read"  # getChat, getChatMember, a command scope: the chat must exist for the bot
+    SEND = "send"  # send*, copyMessage, forwardMessage: the bot writes, so the chat must be open to it
+    EDIT = "edit"  # edit*, pin*: changes a message, the chat must be open to it
+    DELETE = "delete"  # delete*: needs the chat, but not that the user still lets the bot write
 
 
 class ChatStore:
@@ -26,6 +39,11 @@ class ChatStore:
         self._sent_texts: defaultdict[int, list[str]] = defaultdict(list)
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}
+        # Private chats whose user has written, tapped or started the bot; groups the bot is in.
+        self.open_chats: set[int] = set()
+        # Users the bot has seen anywhere (a group member who never opened a private chat, say).
+        self.seen_users: set[int] = set()
+        self.deactivated: set[int] = set()
 
     # -- chats ---------------------------------------------------------------------------------------
 
@@ -38,8 +56,15 @@ class ChatStore:
     def remember_chat(self, chat: dict[str, Any]) -> None:
         self._chats[chat["id"]] = chat
 
-    def check_reachable(self, chat_id: Any, *, sends: bool) -> None:
-        """Refuse a request about `chat_id` the way Telegram would: unknown, migrated, or blocked."""
+    def open_chat(self, chat: dict[str, Any]) -> None:
+        """The chat is open to the bot: its user started the bot, or the bot is in the group."""
+        self.remember_chat(chat)
+        self.open_chats.add(chat["id"])
+        if chat["type"] == "private":
+            self.seen_users.add(chat["id"])
+
+    def check_reachable(self, chat_id: Any, access: Access) -> None:
+        """Refuse a request about `chat_id` the way Telegram would: unknown, migrated, closed or gone."""
         if chat_id == 0 or isinstance(chat_id, str):
             # The fake knows no @usernames; Telegram answers the same for one it cannot resolve.
             raise bad_request("chat not found")
@@ -48,8 +73,23 @@ class ChatStore:
             raise bad_request(
                 "group chat was upgraded to a supergroup chat", {"migrate_to_chat_id": new_chat_id}
             )
-        if sends and chat_id in self.blocked:
+        if chat_id > 0:
+            self._check_private_chat(chat_id, access)
+        elif chat_id not in self.open_chats:
+            raise bad_request("chat not found")
+        if access in (Access.SEND, Access.EDIT) and chat_id in self.blocked:
             raise _blocked_error(chat_id, self.chat(chat_id)["type"])
+
+    def _check_private_chat(self, user_id: int, access: Access) -> None:
+        if user_id in self.deactivated and access is not Access.READ:
+            raise forbidden("user is deactivated")
+        if user_id in self.open_chats:
+            return
+        if access is Access.SEND:
+            # Telegram's answer for any user who never started the bot (tdlib maps PEER_ID_INVALID to it).
+            raise forbidden("bot can't initiate conversation with a user")
+        if access is not Access.READ or user_id not in self.seen_users:
+            raise bad_request("chat not found")
 
     # -- messages ------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.fakes.api_errors import bad_request
 from tests.fakes.bot_api_spec import BotApiSpec, MethodSpec
-from tests.fakes.chats import ChatStore
+from tests.fakes.chats import Access, ChatStore
 from tests.fakes.messages import MessageFactory, is_inline_keyboard, text_fields
 from tests.fakes.objects import minimal_object, now
 from tests.fakes.updates import UpdateQueue
@@ -21,8 +21,12 @@ _NOT_MODIFIED = (
 )
 _EDITABLE = ("text", "entities", "caption", "caption_entities", "reply_markup")
 _NOT_COPIED = frozenset({"message_id", "from", "chat", "date", "edit_date", "reply_markup", "forward_origin"})
-# Methods that put something into the chat, so a blocked user or a kicked bot makes them fail with 403.
-_ACTING_PREFIXES = ("send", "copy", "forward", "edit", "pin")
+# What a method does in its chat_id's chat decides how a closed or unknown chat refuses it (chats.Access).
+_ACCESS_BY_PREFIX = (
+    (("send", "copy", "forward"), Access.SEND),
+    (("edit", "pin", "unpin"), Access.EDIT),
+    (("delete",), Access.DELETE),
+)
 _FLOOD_COUNTED_PREFIXES = ("send", "copyMessage", "forwardMessage")
 
 Handler = Callable[[CheckedRequest], Any]
@@ -38,7 +42,7 @@ class BotApiMethods:
         self.callback_query_ids: set[str] = set()
         self.webhook_url = ""
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self._acting = frozenset(name for name in spec.methods if name.startswith(_ACTING_PREFIXES))
+        self._access = {name: _access(name) for name in spec.methods}
         # Flood control is about messages; a "typing..." action sends none.
         self.flood_counted = frozenset(
             name
@@ -73,7 +77,7 @@ class BotApiMethods:
     def call(self, method: MethodSpec, checked: CheckedRequest) -> Any:
         chat_id = checked.params.get("chat_id")
         if chat_id is not None:
-            self._store.check_reachable(chat_id, sends=method.name in self._acting)
+            self._store.check_reachable(chat_id, self._access[method.name])
         reply = checked.params.get("reply_parameters")
         if isinstance(chat_id, int) and isinstance(reply, dict):
             self._check_reply_target(chat_id, reply)
@@ -257,3 +261,10 @@ def member_object(spec: BotApiSpec, status: str, user: dict[str, Any]) -> Any:
 def _commands_key(params: dict[str, Any]) -> tuple[str, str]:
     scope = params.get("scope") or {"type": "default"}
     return json.dumps(scope, sort_keys=True), params.get("language_code") or ""
+
+
+def _access(method: str) -> Access:
+    for prefixes, access in _ACCESS_BY_PREFIX:
+        if method.startswith(prefixes):
+            return access
+    return Access.READ

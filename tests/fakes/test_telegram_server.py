@@ -365,7 +365,7 @@ async def test_a_sent_message_looks_like_telegrams(api: BotApiClient, fake: Fake
     assert first["text"] == "Hoi Anna"
     assert first["entities"] == [{"type": "bold", "offset": 4, "length": 4}]
     assert first["from"]["id"] == fake.bot_id
-    assert first["chat"] == {"id": ANNA, "type": "private", "first_name": f"User {ANNA}"}
+    assert first["chat"] == {"id": ANNA, "type": "private", "first_name": "Anna"}
     assert isinstance(first["date"], int)
     assert (first["message_id"], second["message_id"], elsewhere["message_id"]) == (1, 2, 1)
     assert second["reply_markup"] == keyboard

@@ -169,6 +169,9 @@ class UpdateFactory:
         self._store.store(message)
         return message
 
+    def known_user(self, user_id: int, first_name: str, language_code: str | None) -> None:
+        self._user(user_id, first_name, language_code)
+
     def _user(self, user_id: int, first_name: str, language_code: str | None) -> dict[str, Any]:
         user = human_user(user_id, first_name, language_code)
         self._users[user_id] = user
