@@ -44,6 +44,7 @@ class ChatStore:
         # Users the bot has seen anywhere (a group member who never opened a private chat, say).
         self.seen_users: set[int] = set()
         self.deactivated: set[int] = set()
+        self.deleted: set[MessageKey] = set()
 
     # -- chats ---------------------------------------------------------------------------------------
 
@@ -124,7 +125,10 @@ class ChatStore:
 
     def forget(self, chat_id: int, message_id: int) -> bool:
         # last_bot_message keeps a deleted message: tests ask what the bot last said, not what is left.
-        return self.messages.pop((chat_id, message_id), None) is not None
+        if self.messages.pop((chat_id, message_id), None) is None:
+            return False
+        self.deleted.add((chat_id, message_id))
+        return True
 
     def messages_in(self, chat_id: int) -> list[dict[str, Any]]:
         return [message for (chat, _), message in self.messages.items() if chat == chat_id]

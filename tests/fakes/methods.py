@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.fakes.api_errors import bad_request
 from tests.fakes.bot_api_spec import BotApiSpec, MethodSpec
+from tests.fakes.callbacks import CallbackQueries
 from tests.fakes.chats import Access, ChatStore
 from tests.fakes.messages import MessageFactory, is_inline_keyboard, text_fields
 from tests.fakes.objects import minimal_object, now
@@ -33,13 +34,20 @@ Handler = Callable[[CheckedRequest], Any]
 
 
 class BotApiMethods:
-    def __init__(self, spec: BotApiSpec, store: ChatStore, bot: dict[str, Any], updates: UpdateQueue) -> None:
+    def __init__(
+        self,
+        spec: BotApiSpec,
+        store: ChatStore,
+        bot: dict[str, Any],
+        updates: UpdateQueue,
+        callbacks: CallbackQueries,
+    ) -> None:
         self._spec = spec
         self._store = store
         self._bot = bot
         self._updates = updates
+        self._callbacks = callbacks
         self.messages = MessageFactory(spec, store, bot)
-        self.callback_query_ids: set[str] = set()
         self.webhook_url = ""
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._access = {name: _access(name) for name in spec.methods}
@@ -197,8 +205,7 @@ class BotApiMethods:
     # -- the rest ------------------------------------------------------------------------------------
 
     def _answer_callback_query(self, checked: CheckedRequest) -> bool:
-        if checked.params["callback_query_id"] not in self.callback_query_ids:
-            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        self._callbacks.answer(checked.params["callback_query_id"])
         return True
 
     def _set_my_commands(self, checked: CheckedRequest) -> bool:

@@ -3,8 +3,8 @@
 Tests feed it updates (`user_message`, `callback`, ...), read back what the bot did (`calls`, `sent_texts`,
 `last_message`) and inject trouble (`fail_next`, `block`, `deactivate`, `flood_limit`, `chat_limits`, ...).
 It judges every request against the official spec in telegram_bot_api/api.json, and refuses what Telegram
-refuses beyond it: a message to someone who never started the bot, say. A request that passes here
-passes on Telegram.
+refuses beyond it: a message to someone who never started the bot, a second answer to one tap. A request
+that passes here passes on Telegram.
 
 Someone a test sets up without a conversation (a resident made through the services) has talked to the
 bot before: `user_started` records that, and `bot_in_group` a group the bot was added to earlier.
@@ -32,6 +32,7 @@ from aiohttp import web
 
 from tests.fakes.api_errors import ApiError, conflict, not_found, too_many_requests, unauthorized
 from tests.fakes.bot_api_spec import MethodSpec, load_spec
+from tests.fakes.callbacks import CallbackQueries
 from tests.fakes.chats import ChatStore
 from tests.fakes.faults import ChatLimits, Fault, FaultKind, FaultPlan, FloodWindow
 from tests.fakes.methods import BotApiMethods
@@ -70,7 +71,8 @@ class FakeTelegram:
         self._bot = bot_user(bot_id, bot_username)
         self._store = ChatStore(bot_id)
         self._updates = UpdateQueue(self._changed)
-        self._methods = BotApiMethods(self._spec, self._store, self._bot, self._updates)
+        self._callbacks = CallbackQueries(lambda: self.time_source())
+        self._methods = BotApiMethods(self._spec, self._store, self._bot, self._updates, self._callbacks)
         self._validator = RequestValidator(self._spec)
         self._builders = UpdateFactory(self._spec, self._store, self._bot)
         self._faults = FaultPlan()
@@ -110,6 +112,15 @@ class FakeTelegram:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.stop()
+
+    @property
+    def callback_answer_seconds(self) -> float:
+        """How long after a tap was pushed its answer is still accepted, on `time_source` (15 s)."""
+        return self._callbacks.answer_seconds
+
+    @callback_answer_seconds.setter
+    def callback_answer_seconds(self, seconds: float) -> None:
+        self._callbacks.answer_seconds = seconds
 
     @property
     def base_url(self) -> str:
@@ -227,7 +238,7 @@ class FakeTelegram:
         """
         query = update_without_id.get("callback_query")
         if query is not None:
-            self._methods.callback_query_ids.add(query["id"])
+            self._callbacks.pushed(query["id"])
             self._store.seen_users.add(query["from"]["id"])
             self._store.open_chat(query["message"]["chat"])
         for kind in _MESSAGE_UPDATES:
@@ -309,11 +320,24 @@ class FakeTelegram:
         message: dict[str, Any] | None = None,
         language_code: str | None = "nl",
         first_name: str = "Anna",
+        inaccessible: bool | None = None,
     ) -> dict[str, Any]:
+        """A tap on a button under `message` (by default the bot's last message to `user_id`).
+
+        A tap on a message the bot has deleted since carries an InaccessibleMessage, as on Telegram;
+        `inaccessible=True` sends one for any message.
+        """
         if message is None:
             message = self._store.last_bot_message(user_id)
+        if inaccessible is None:
+            inaccessible = (message["chat"]["id"], message["message_id"]) in self._store.deleted
         update = self._builders.callback(
-            user_id, data, message, first_name=first_name, language_code=language_code
+            user_id,
+            data,
+            message,
+            first_name=first_name,
+            language_code=language_code,
+            inaccessible=inaccessible,
         )
         return self.push_update(update)
 

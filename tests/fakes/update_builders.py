@@ -122,9 +122,19 @@ class UpdateFactory:
         return content
 
     def callback(
-        self, user_id: int, data: str, message: dict[str, Any], *, first_name: str, language_code: str | None
+        self,
+        user_id: int,
+        data: str,
+        message: dict[str, Any],
+        *,
+        first_name: str,
+        language_code: str | None,
+        inaccessible: bool,
     ) -> dict[str, Any]:
         chat_id = message["chat"]["id"]
+        if inaccessible:
+            # An InaccessibleMessage: what Telegram sends for a message that was deleted since.
+            message = {"chat": message["chat"], "message_id": message["message_id"], "date": 0}
         query = {
             "id": str(next(self._callback_ids)),
             "from": self._user(user_id, first_name, language_code),
