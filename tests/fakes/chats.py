@@ -5,13 +5,16 @@ Stored messages are never mutated: an edit stores a new dict, so an update that 
 message (a pushed callback_query, say) keeps showing what the user saw.
 
 A bot cannot write first: a private chat opens when its user writes, taps or starts the bot, and a group
-is known once the bot has seen it.
+is known once the bot has seen it. Message dates come from `wall_time`, which a test may point at its
+fake clock so that "older than 48 hours" means what it means for the bot under test.
 """
 
 from __future__ import annotations
 
 import enum
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from tests.fakes.api_errors import ApiError, bad_request, forbidden
@@ -39,12 +42,19 @@ class ChatStore:
         self._sent_texts: defaultdict[int, list[str]] = defaultdict(list)
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}
+        self.wall_time: Callable[[], float] = time.time
         # Private chats whose user has written, tapped or started the bot; groups the bot is in.
         self.open_chats: set[int] = set()
         # Users the bot has seen anywhere (a group member who never opened a private chat, say).
         self.seen_users: set[int] = set()
         self.deactivated: set[int] = set()
         self.deleted: set[MessageKey] = set()
+        # Sent with a reply keyboard, a keyboard removal or a forced reply: Telegram will not edit those.
+        self.not_editable: set[MessageKey] = set()
+
+    def now(self) -> int:
+        """Unix time as Telegram dates messages."""
+        return int(self.wall_time())
 
     # -- chats ---------------------------------------------------------------------------------------
 

@@ -3,8 +3,8 @@
 Tests feed it updates (`user_message`, `callback`, ...), read back what the bot did (`calls`, `sent_texts`,
 `last_message`) and inject trouble (`fail_next`, `block`, `deactivate`, `flood_limit`, `chat_limits`, ...).
 It judges every request against the official spec in telegram_bot_api/api.json, and refuses what Telegram
-refuses beyond it: a message to someone who never started the bot, a second answer to one tap. A request
-that passes here passes on Telegram.
+refuses beyond it: a message to someone who never started the bot, a second answer to one tap, an edit of
+a caption that is not there, a delete after 48 hours. A request that passes here passes on Telegram.
 
 Someone a test sets up without a conversation (a resident made through the services) has talked to the
 bot before: `user_started` records that, and `bot_in_group` a group the bot was added to earlier.
@@ -112,6 +112,15 @@ class FakeTelegram:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.stop()
+
+    @property
+    def wall_time(self) -> Callable[[], float]:
+        """Unix time that dates messages and judges their age; a test may hand in its fake clock's."""
+        return self._store.wall_time
+
+    @wall_time.setter
+    def wall_time(self, source: Callable[[], float]) -> None:
+        self._store.wall_time = source
 
     @property
     def callback_answer_seconds(self) -> float:

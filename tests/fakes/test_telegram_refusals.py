@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import telegram
 from telegram.error import BadRequest, Forbidden
@@ -11,15 +13,19 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
 
 CAROL = 1003  # has never started the bot
+SUPERGROEP = -1001234567890
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+TWO_DAYS = 48 * 60 * 60
 KEYBOARD = inline_keyboard({"text": "Ik help", "callback_data": "help:1"})
+REPLY_KEYBOARD = {"keyboard": [["Ja", "Nee"]], "resize_keyboard": True}
 
 
 @pytest.fixture
 def clock(fake: FakeTelegram) -> FakeClock:
-    """The fake's time, moved by hand: taps age on `time_source`."""
+    """The fake's time, moved by hand: taps age on `time_source`, messages on `wall_time`."""
     clock = FakeClock()
     fake.time_source = clock.monotonic
+    fake.wall_time = lambda: clock.now().timestamp()
     return clock
 
 
@@ -123,6 +129,152 @@ async def test_python_telegram_bot_sees_that_the_message_is_inaccessible(fake: F
     query = updates[-1].callback_query
     assert query is not None and query.message is not None
     assert query.message.is_accessible is False  # PTB 22 keeps it a Message, with date 0 and no text
+
+
+# -- edits ---------------------------------------------------------------------------------------------
+
+
+async def test_a_text_message_has_no_caption_to_edit(api: BotApiClient) -> None:
+    sent = await api.result("sendMessage", chat_id=ANNA, text="Wie helpt?")
+
+    assert await api.error(
+        "editMessageCaption", chat_id=ANNA, message_id=sent["message_id"], caption="Bram helpt"
+    ) == (400, "Bad Request: there is no caption in the message to edit")
+
+
+async def test_a_photo_has_no_text_to_edit_but_a_caption_even_without_one(api: BotApiClient) -> None:
+    photo = await api.result("sendPhoto", chat_id=ANNA, photo="AgACAgQAAxkBAAIBfoto")
+
+    assert await api.error(
+        "editMessageText", chat_id=ANNA, message_id=photo["message_id"], text="Bram helpt"
+    ) == (400, "Bad Request: there is no text in the message to edit")
+    edited = await api.result(
+        "editMessageCaption", chat_id=ANNA, message_id=photo["message_id"], caption="Lekkage"
+    )
+    assert edited["caption"] == "Lekkage"
+
+
+@pytest.mark.parametrize("method", ["editMessageText", "editMessageCaption"])
+async def test_a_sticker_or_location_cannot_be_edited(api: BotApiClient, method: str) -> None:
+    location = await api.result("sendLocation", chat_id=ANNA, latitude=52.09, longitude=5.12)
+    new_content = {"text": "Hier"} if method == "editMessageText" else {"caption": "Hier"}
+
+    assert await api.error(method, chat_id=ANNA, message_id=location["message_id"], **new_content) == (
+        400,
+        "Bad Request: message can't be edited",
+    )
+
+
+async def test_an_edit_takes_only_an_inline_keyboard(api: BotApiClient) -> None:
+    sent = await api.result("sendMessage", chat_id=ANNA, text="Wie helpt?", reply_markup=KEYBOARD)
+
+    for method, content in (("editMessageText", {"text": "Kies"}), ("editMessageReplyMarkup", {})):
+        assert await api.error(
+            method, chat_id=ANNA, message_id=sent["message_id"], reply_markup=REPLY_KEYBOARD, **content
+        ) == (400, "Bad Request: inline keyboard expected")
+    assert await api.error(
+        "editMessageReplyMarkup",
+        chat_id=ANNA,
+        message_id=sent["message_id"],
+        reply_markup={"remove_keyboard": True},
+    ) == (400, "Bad Request: inline keyboard expected")
+
+
+@pytest.mark.parametrize(
+    "markup", [REPLY_KEYBOARD, {"remove_keyboard": True}, {"force_reply": True}], ids=lambda m: next(iter(m))
+)
+async def test_a_message_sent_with_another_keyboard_cannot_be_edited(
+    api: BotApiClient, markup: dict[str, Any]
+) -> None:
+    sent = await api.result("sendMessage", chat_id=ANNA, text="Kies maar", reply_markup=markup)
+
+    assert await api.error(
+        "editMessageText", chat_id=ANNA, message_id=sent["message_id"], text="Gekozen"
+    ) == (400, "Bad Request: message can't be edited")
+    assert await api.error(
+        "editMessageReplyMarkup", chat_id=ANNA, message_id=sent["message_id"], reply_markup=KEYBOARD
+    ) == (400, "Bad Request: message can't be edited")
+
+
+async def test_a_message_of_someone_else_cannot_be_edited(api: BotApiClient, fake: FakeTelegram) -> None:
+    theirs = fake.user_message(ANNA, "Hoi")["message"]
+
+    assert await api.error("editMessageText", chat_id=ANNA, message_id=theirs["message_id"], text="Doei") == (
+        400,
+        "Bad Request: message can't be edited",
+    )
+
+
+async def test_editing_the_buttons_keeps_the_formatting(api: BotApiClient) -> None:
+    sent = await api.result(
+        "sendMessage", chat_id=ANNA, text="<b>Wie</b> helpt?", parse_mode="HTML", reply_markup=KEYBOARD
+    )
+
+    edited = await api.result("editMessageReplyMarkup", chat_id=ANNA, message_id=sent["message_id"])
+
+    assert (edited["text"], edited["entities"]) == (sent["text"], sent["entities"])
+
+
+async def test_an_edit_is_dated_by_the_wall_clock(
+    api: BotApiClient, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    sent = await api.result("sendMessage", chat_id=ANNA, text="Wie helpt?")
+    clock.advance(60)
+
+    edited = await api.result("editMessageText", chat_id=ANNA, message_id=sent["message_id"], text="Bram")
+
+    assert sent["date"] == int(clock.now().timestamp()) - 60
+    assert edited["edit_date"] == sent["date"] + 60
+
+
+# -- deleting ------------------------------------------------------------------------------------------
+
+
+async def test_a_message_can_be_deleted_for_two_days(
+    api: BotApiClient, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    in_time = await api.result("sendMessage", chat_id=ANNA, text="Oeps")
+    too_old = await api.result("sendMessage", chat_id=ANNA, text="Oud")
+    clock.advance(TWO_DAYS)
+    await api.result("deleteMessage", chat_id=ANNA, message_id=in_time["message_id"])
+    clock.advance(1)
+
+    assert await api.error("deleteMessage", chat_id=ANNA, message_id=too_old["message_id"]) == (
+        400,
+        "Bad Request: message can't be deleted for everyone",
+    )
+    assert fake.messages_in(ANNA) == [too_old]
+
+
+async def test_an_old_message_from_the_user_cannot_be_deleted_either(
+    api: BotApiClient, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    three_days_ago = int(clock.now().timestamp()) - 3 * 24 * 60 * 60
+    message = {
+        "message_id": 7,
+        "date": three_days_ago,
+        "chat": {"id": ANNA, "type": "private"},
+        "text": "Hoi",
+    }
+    fake.push_update({"message": message})
+
+    assert await api.error("deleteMessage", chat_id=ANNA, message_id=7) == (
+        400,
+        "Bad Request: message can't be deleted for everyone",
+    )
+
+
+async def test_in_a_supergroup_a_message_of_two_days_is_too_old(
+    api: BotApiClient, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    fake.bot_in_group(SUPERGROEP)
+    sent = await api.result("sendMessage", chat_id=SUPERGROEP, text="Hallo buurt")
+    clock.advance(TWO_DAYS)
+
+    assert await api.error("deleteMessage", chat_id=SUPERGROEP, message_id=sent["message_id"]) == (
+        400,
+        "Bad Request: message can't be deleted",
+    )
 
 
 # -- who the bot may write to --------------------------------------------------------------------------

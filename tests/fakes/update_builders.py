@@ -15,7 +15,7 @@ from tests.fakes.bot_api_spec import BotApiSpec
 from tests.fakes.chats import ChatStore
 from tests.fakes.formatting import utf16_len
 from tests.fakes.methods import member_object
-from tests.fakes.objects import GROUP_ANONYMOUS_BOT, FileIds, chat_object, human_user, now
+from tests.fakes.objects import GROUP_ANONYMOUS_BOT, FileIds, chat_object, human_user
 
 # Telegram marks "/start" and "/start@some_bot" as a command; a lone "/" or "/ hallo" is plain text.
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
@@ -96,7 +96,7 @@ class UpdateFactory:
             "message_id": self._store.next_message_id(chat["id"]),
             "from": user,
             "chat": chat,
-            "date": now(),
+            "date": self._store.now(),
             **content,
         }
         self._store.store(message)
@@ -152,7 +152,7 @@ class UpdateFactory:
         change = {
             "chat": self._chat(user, chat_id, chat_type),
             "from": user,
-            "date": now(),
+            "date": self._store.now(),
             "old_chat_member": member_object(self._spec, old_status, self._bot),
             "new_chat_member": member_object(self._spec, new_status, self._bot),
         }
@@ -173,7 +173,7 @@ class UpdateFactory:
             "from": GROUP_ANONYMOUS_BOT,
             "sender_chat": chat,
             "chat": chat,
-            "date": now(),
+            "date": self._store.now(),
             **content,
         }
         self._store.store(message)

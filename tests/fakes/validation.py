@@ -70,6 +70,16 @@ class RequestValidator:
         assert callback_limit is not None, "the spec states callback_data's byte limit"
         self._callback_data_bytes = (callback_limit.minimum, callback_limit.maximum)
         self._lenient_methods = {"getUpdates": _with_float_timeout(spec.methods["getUpdates"])}
+        # Where the spec allows only an inline keyboard, Telegram still reads any keyboard and refuses it
+        # afterwards ("inline keyboard expected"), so the methods see it: the edits judge it in tdlib's order.
+        any_markup = spec.methods["sendMessage"].fields["reply_markup"].types
+        for method in spec.methods.values():
+            markup = method.fields.get("reply_markup")
+            if markup is not None and markup.types == (TypeRef("InlineKeyboardMarkup"),):
+                widened = dataclasses.replace(markup, types=any_markup)
+                lenient = self._lenient_methods.get(method.name, method)
+                fields = {**lenient.fields, "reply_markup": widened}
+                self._lenient_methods[method.name] = dataclasses.replace(lenient, fields=fields)
 
     def check(
         self, method: MethodSpec, params: dict[str, Any], files: dict[str, UploadedFile]
