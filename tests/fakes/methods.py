@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +10,7 @@ from tests.fakes.api_errors import bad_request
 from tests.fakes.bot_api_spec import BotApiSpec, MethodSpec, TypeRef
 from tests.fakes.callbacks import CallbackQueries
 from tests.fakes.chats import Access, ChatStore
+from tests.fakes.commands import checked_commands, commands_key
 from tests.fakes.messages import MessageFactory, is_inline_keyboard, text_fields
 from tests.fakes.objects import minimal_object
 from tests.fakes.updates import UpdateQueue
@@ -84,7 +84,7 @@ class BotApiMethods:
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "setMyCommands": self._set_my_commands,
-            "getMyCommands": lambda checked: self._commands.get(_commands_key(checked.params), []),
+            "getMyCommands": lambda checked: self._commands.get(self._commands_key(checked.params), []),
             "deleteMyCommands": self._delete_my_commands,
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
@@ -245,12 +245,20 @@ class BotApiMethods:
         self._callbacks.answer(checked.params["callback_query_id"])
         return True
 
+    def _commands_key(self, params: dict[str, Any]) -> tuple[str, str]:
+        scope = params.get("scope")
+        if isinstance(scope, dict) and "chat_id" in scope:
+            # A menu for one chat needs a chat the bot knows; the wording for a stranger's is not confirmed.
+            self._store.check_reachable(scope["chat_id"], Access.READ)
+        return commands_key(params)
+
     def _set_my_commands(self, checked: CheckedRequest) -> bool:
-        self._commands[_commands_key(checked.params)] = checked.params["commands"]
+        key = self._commands_key(checked.params)
+        self._commands[key] = checked_commands(checked.params["commands"])
         return True
 
     def _delete_my_commands(self, checked: CheckedRequest) -> bool:
-        self._commands.pop(_commands_key(checked.params), None)
+        self._commands.pop(self._commands_key(checked.params), None)
         return True
 
     def _get_chat(self, checked: CheckedRequest) -> Any:
@@ -307,8 +315,3 @@ def _access(method: str) -> Access:
         if method.startswith(prefixes):
             return access
     return Access.READ
-
-
-def _commands_key(params: dict[str, Any]) -> tuple[str, str]:
-    scope = params.get("scope") or {"type": "default"}
-    return json.dumps(scope, sort_keys=True), params.get("language_code") or ""

@@ -346,6 +346,125 @@ async def test_python_telegram_bot_raises_forbidden_for_a_stranger(fake: FakeTel
             await bot.send_message(-4099999999, "Hoi")
 
 
+# -- command menus -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "description"),
+    [
+        ("Hulp", "BOT_COMMAND_INVALID"),
+        ("hulp-vragen", "BOT_COMMAND_INVALID"),
+        ("перевод", "BOT_COMMAND_INVALID"),
+        ("/", "command must be non-empty"),
+        ("h" * 33, "command length must not exceed 32"),
+    ],
+)
+async def test_a_command_is_1_to_32_lowercase_letters_digits_or_underscores(
+    api: BotApiClient, command: str, description: str
+) -> None:
+    commands = [{"command": command, "description": "Vraag hulp"}]
+
+    assert await api.error("setMyCommands", commands=commands) == (400, f"Bad Request: {description}")
+
+
+@pytest.mark.parametrize(
+    ("description", "error"),
+    [
+        ("  ", "command description must be non-empty"),
+        ("x" * 257, "command description length must not exceed 256"),
+    ],
+)
+async def test_a_command_description_is_1_to_256_characters(
+    api: BotApiClient, description: str, error: str
+) -> None:
+    commands = [{"command": "hulp", "description": description}]
+
+    assert await api.error("setMyCommands", commands=commands) == (400, f"Bad Request: {error}")
+
+
+async def test_commands_are_stored_trimmed_and_without_their_slash(api: BotApiClient) -> None:
+    longest = [{"command": f" /{'h' * 32} ", "description": " " + "x" * 256}]
+
+    await api.result("setMyCommands", commands=longest)
+
+    assert await api.result("getMyCommands") == [{"command": "h" * 32, "description": "x" * 256}]
+
+
+async def test_a_menu_holds_at_most_100_commands(api: BotApiClient) -> None:
+    commands = [{"command": f"c{n}", "description": "Iets"} for n in range(101)]
+
+    await api.result("setMyCommands", commands=commands[:100])
+    assert await api.error("setMyCommands", commands=commands) == (400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
+
+
+async def test_a_menu_language_is_two_lowercase_letters(api: BotApiClient) -> None:
+    commands = [{"command": "hulp", "description": "Vraag hulp"}]
+
+    for language in ("NL", "nld", "nl-BE"):
+        assert await api.error("setMyCommands", commands=commands, language_code=language) == (
+            400,
+            "Bad Request: invalid language code specified",
+        )
+
+
+async def test_a_menu_for_one_chat_needs_a_chat_the_bot_knows(api: BotApiClient) -> None:
+    commands = [{"command": "hulp", "description": "Vraag hulp"}]
+
+    await api.result("setMyCommands", commands=commands, scope={"type": "chat", "chat_id": ANNA})
+    assert await api.error("setMyCommands", commands=commands, scope={"type": "chat", "chat_id": CAROL}) == (
+        400,
+        "Bad Request: chat not found",
+    )
+    assert await api.error("deleteMyCommands", scope={"type": "chat", "chat_id": CAROL}) == (
+        400,
+        "Bad Request: chat not found",
+    )
+
+
+# -- keyboards -----------------------------------------------------------------------------------------
+
+
+def buttons(count: int) -> list[dict[str, Any]]:
+    return [{"text": str(n), "callback_data": f"b:{n}"} for n in range(count)]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [buttons(9)],  # nine in a row
+        [buttons(8) for _ in range(12)] + [buttons(5)],  # 101 in all
+        [[{"text": "x" * 100, "callback_data": "d" * 64}] for _ in range(80)],  # over 10 KB
+    ],
+    ids=["row", "count", "size"],
+)
+async def test_an_inline_keyboard_has_at_most_8_a_row_and_100_buttons(
+    api: BotApiClient, rows: list[list[dict[str, Any]]]
+) -> None:
+    assert await api.error(
+        "sendMessage", chat_id=ANNA, text="Kies", reply_markup={"inline_keyboard": rows}
+    ) == (400, "Bad Request: reply markup is too long")
+
+
+async def test_the_largest_inline_keyboard_is_sent(api: BotApiClient) -> None:
+    rows = [buttons(8) for _ in range(12)] + [buttons(4)]
+
+    message = await api.result(
+        "sendMessage", chat_id=ANNA, text="Kies", reply_markup={"inline_keyboard": rows}
+    )
+
+    assert sum(len(row) for row in message["reply_markup"]["inline_keyboard"]) == 100
+
+
+async def test_a_reply_keyboard_has_at_most_12_a_row(api: BotApiClient) -> None:
+    await api.result(
+        "sendMessage", chat_id=ANNA, text="Kies", reply_markup={"keyboard": [[str(n) for n in range(12)]]}
+    )
+
+    assert await api.error(
+        "sendMessage", chat_id=ANNA, text="Kies", reply_markup={"keyboard": [[str(n) for n in range(13)]]}
+    ) == (400, "Bad Request: reply markup is too long")
+
+
 # -- polling ------------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,15 @@ _ATTACH = "attach://"
 _BUTTON_PRESENTATION = frozenset({"text", "icon_custom_emoji_id", "style"})
 _DISCRIMINATOR_FIELDS = ("type", "status", "source")
 _STRING_ONLY = (TypeRef("String"),)
+# Keyboard sizes, (buttons in a row, buttons in all), and the markup's size. Telegram answers "reply markup
+# is too long" past 100 inline buttons or about 10 KB of markup. Its row limits (8 inline, 12 in a reply
+# keyboard) and the reply keyboard's 300 are documented nowhere: tdlib silently drops buttons beyond 12 a
+# row and 300 in all, so a button past them would never show; the fake refuses instead, with the same
+# answer. The 10 KB is measured here on the JSON, which is longer than what Telegram measures: stricter.
+INLINE_KEYBOARD_LIMITS = (8, 100)
+REPLY_KEYBOARD_LIMITS = (12, 300)
+MAX_MARKUP_BYTES = 10 * 1024
+_MARKUP_TOO_LONG = "reply markup is too long"
 
 
 class _Mismatch(Exception):
@@ -130,14 +139,20 @@ class RequestValidator:
         return texts
 
     def _check_keyboard(self, markup: dict[str, Any]) -> None:
-        for row in markup.get("inline_keyboard", ()):
+        inline_rows = markup.get("inline_keyboard", ())
+        for row in inline_rows:
             for button in row:
                 self._check_inline_button(button)
-        for row in markup.get("keyboard", ()):
+        reply_rows = markup.get("keyboard", ())
+        for row in reply_rows:
             for button in row:
                 text = button if isinstance(button, str) else button.get("text")
                 if not text:
                     raise bad_request("can't parse keyboard button: Text must be non-empty")
+        _check_keyboard_size(inline_rows, INLINE_KEYBOARD_LIMITS)
+        _check_keyboard_size(reply_rows, REPLY_KEYBOARD_LIMITS)
+        if len(json.dumps(markup, ensure_ascii=False).encode()) > MAX_MARKUP_BYTES:
+            raise bad_request(_MARKUP_TOO_LONG)
 
     def _check_inline_button(self, button: dict[str, Any]) -> None:
         if not button.get("text"):
@@ -260,6 +275,12 @@ class RequestValidator:
             expected = " or ".join(str(ref) for ref in types)
             raise _Mismatch(f'field "{path}" must be of type {expected}', depth)
         raise deepest
+
+
+def _check_keyboard_size(rows: Any, limits: tuple[int, int]) -> None:
+    per_row, total = limits
+    if any(len(row) > per_row for row in rows) or sum(len(row) for row in rows) > total:
+        raise bad_request(_MARKUP_TOO_LONG)
 
 
 def _with_float_timeout(method: MethodSpec) -> MethodSpec:
