@@ -19,6 +19,7 @@ PERSON = 4242
 
 @pytest.fixture
 async def app_bot(telegram: FakeTelegram) -> AsyncIterator[AppBot]:
+    telegram.user_started(PERSON)  # the bot only writes to someone who started it
     bot = AppBot(
         TEST_TOKEN,
         base_url=f"{telegram.base_url}/bot",

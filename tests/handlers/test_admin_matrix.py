@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.services import invites, members, membership
 from tests.conversation import People, Person
 from tests.handlers.coordination import OPERATOR_ID, a_buurt, a_coordinator, a_member, buurtbot
+from tests.neighbours import has_started
 
 __all__ = ["buurtbot"]  # fixture
 
@@ -121,7 +122,7 @@ async def a_caller(buurtbot: Runtime, people: People, caller: str) -> Person:
     await a_buurt(buurtbot, "Schilderswijk", postcodes="2525")
     person = people("Pim")
     if caller == "operator":
-        person = Person(person.telegram, OPERATOR_ID, "Olga", "nl")
+        person = has_started(Person(person.telegram, OPERATOR_ID, "Olga", "nl"))
         async with buurtbot.db.begin() as session:  # has started the bot: /namens needs a chat
             await members.register(session, OPERATOR_ID, language="nl", now=buurtbot.clock.now())
     elif caller == "resident":
