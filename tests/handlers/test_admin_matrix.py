@@ -143,7 +143,7 @@ async def test_buttons_for_a_buurt_are_checked_on_the_server(
 ) -> None:
     world = await transvaal(buurtbot, people)
     person = await a_caller(buurtbot, people, caller)
-    await person.sends("/menu")  # a message of the bot to put the button under
+    await person.sends("/taal")  # a message of the bot with buttons, to put the forged one under
     follows = next((method for prefix, method in FOLLOWED_BY.items() if data.startswith(prefix)), None)
     texts_before = len(person.texts)
     expected = 1 + (len(person.telegram.calls(follows, chat_id=person.user_id)) if follows else 0)
