@@ -8,7 +8,7 @@ import pytest
 
 from bot.runtime import Runtime
 from bot.services import audit, buurten, history, members, membership, roles
-from tests.conftest import make_settings
+from tests.conftest import in_the_bots_time, make_settings
 from tests.conversation import People, Person
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
@@ -21,6 +21,7 @@ OPERATOR_ID = 5001
 async def buurtbot(database_url: str, telegram: FakeTelegram, clock: FakeClock) -> AsyncIterator[Runtime]:
     """The real bot, with one operator (OPERATOR_ID), who has talked to it before."""
     settings = make_settings(database_url, telegram.base_url, admin_ids=frozenset({OPERATOR_ID}))
+    in_the_bots_time(telegram, clock)
     telegram.user_started(OPERATOR_ID, first_name="Olga")
     async with Runtime(settings, clock=clock) as runtime:
         yield runtime
