@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
@@ -105,6 +107,7 @@ def _bring_schema_up_to_date(database_url: str, *, wait: bool) -> Upgrade | None
     the bot) is waited for with growing pauses, one line each. None when a signal ended the wait."""
     from bot.db.migrate import upgrade
 
+    _check_sqlite_folder(database_url)
     pause = FIRST_RETRY_SECONDS
     # Stop while waiting, as Ctrl+C does. Only `run` waits, and only the main thread may set a handler
     # (cli.main also runs in a worker thread: the tests, an embedding program).
@@ -127,6 +130,21 @@ def _bring_schema_up_to_date(database_url: str, *, wait: bool) -> Upgrade | None
     finally:
         if catch_sigterm:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _check_sqlite_folder(database_url: str) -> None:
+    """A SQLite file in a folder that is not there, or not writable: say so plainly.
+
+    (aiosqlite's failed connect would also leave a traceback from its thread behind.)
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    folder = Path(url.database).resolve().parent
+    if not folder.is_dir():
+        raise DatabaseRefused(f"cannot use the database {url.database}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseRefused(f"cannot use the database {url.database}: the folder {folder} is not writable")
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -136,9 +136,16 @@ async def telegram(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegram
         count_answers(server, request.node.nodeid)  # after the bot has stopped: it depends on us
 
 
+def in_the_bots_time(telegram: FakeTelegram, clock: FakeClock) -> None:
+    """The fake Bot API lives in the time of a bot on `clock`: message ages and the answer window."""
+    telegram.wall_time = lambda: clock.now().timestamp()
+    telegram.time_source = clock.monotonic
+
+
 @pytest.fixture
 async def buurtbot(database_url: str, telegram: FakeTelegram, clock: FakeClock) -> AsyncIterator[Runtime]:
     """The real bot, polling the fake Bot API over HTTP, on a real database."""
+    in_the_bots_time(telegram, clock)
     runtime = Runtime(make_settings(database_url, telegram.base_url), clock=clock)
     await runtime.start()
     try:

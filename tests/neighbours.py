@@ -26,8 +26,17 @@ async def a_buurt(runtime: Runtime, name: str = "Transvaal", postcode: str = "25
         return buurt.id
 
 
+def has_started(person: Person) -> Person:
+    """`person` opened a chat with the bot before the test: whoever joined a buurt has talked to it."""
+    person.telegram.user_started(
+        person.user_id, first_name=person.first_name, language_code=person.language_code
+    )
+    return person
+
+
 async def resident(runtime: Runtime, person: Person, buurt_id: int) -> Person:
     """Someone who joined the buurt with their first name, in their Telegram language."""
+    has_started(person)
     now = runtime.clock.now()
     async with runtime.db.begin() as session:
         await members.register(session, person.user_id, language=person.language_code or "nl", now=now)
@@ -53,6 +62,7 @@ async def helper(
 
 
 async def coordinator(runtime: Runtime, person: Person, buurt_name: str = "Transvaal") -> Person:
+    has_started(person)
     async with runtime.db.begin() as session:
         await roles.appoint(session, buurt_name, person.user_id, now=runtime.clock.now())
     return person

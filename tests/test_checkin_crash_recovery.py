@@ -30,12 +30,13 @@ DUE = range(7201, 7221)  # each has a check-in due in the next seconds
 SPREAD = 0.25  # seconds between one person's moment and the next
 
 
-async def setting_up(db: Database, moment: FakeClock) -> None:
+async def setting_up(db: Database, moment: FakeClock, telegram: FakeTelegram) -> None:
     """The setup's own clock stands still at the real 'now'; the bot process runs on the real clock."""
     async with db.begin() as session:
         buurt = await buurten.add_buurt(session, "Oost", ["1234"], "open", now=moment.now())
     for user_id in (*ESCALATING, *CONTACTS, *DUE):
         await resident(db, moment, buurt, user_id, f"Buur{user_id}")
+        telegram.user_started(user_id, first_name=f"Buur{user_id}")  # residents have talked to the bot
     t0 = moment.now() + timedelta(seconds=4)  # the process needs a moment to start
     for index, user_id in enumerate((*ESCALATING, *DUE)):
         async with db.begin() as session:
@@ -99,7 +100,7 @@ async def test_sigkill_mid_escalation_then_restart_neither_loses_nor_repeats_a_s
     processes: list[asyncio.subprocess.Process],  # noqa: F811
 ) -> None:
     started = SystemClock().now()
-    await setting_up(db, FakeClock(started))
+    await setting_up(db, FakeClock(started), telegram)
     log = tmp_path / "bot.log"
     # start_bot leaves BUURTBOT_* of the environment out; the bot also reads a .env in its directory.
     (tmp_path / ".env").write_text("BUURTBOT_CHECKIN_SWEEP_SECONDS=1\n")

@@ -74,6 +74,7 @@ async def test_sigkill_mid_burst_then_restart_handles_every_update_once_and_deli
     now = SystemClock().now()  # the bot process runs on the real clock
     async with db.begin() as session:
         for chat_id in NOTIFIED:
+            telegram.user_started(chat_id)  # someone with news waiting has talked to the bot before
             await outbox.enqueue(session, chat_id=chat_id, now=now, payload={"text": "Een buur vraagt hulp"})
     for user_id in RESIDENTS:
         telegram.user_message(user_id, "/start", first_name=f"Buur{user_id}")

@@ -24,6 +24,7 @@ def no_second_answers() -> None:
 
 @pytest.fixture
 async def app_bot(telegram: FakeTelegram) -> AsyncIterator[AppBot]:
+    telegram.user_started(PERSON)  # the bot only writes to someone who started it
     bot = AppBot(
         TEST_TOKEN,
         base_url=f"{telegram.base_url}/bot",

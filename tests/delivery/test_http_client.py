@@ -29,6 +29,7 @@ def a_bot(base_url: str, *, read_timeout: float = 5.0) -> Bot:
 
 @pytest.fixture
 async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
+    telegram.user_started(PERSON)  # the bot only writes to someone who started it
     async with a_bot(telegram.base_url) as ready:  # initialize() asks getMe
         yield ready
 

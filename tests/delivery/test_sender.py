@@ -24,14 +24,22 @@ from tests.fakes.telegram_server import ChatLimits, FakeTelegram
 class Outbox:
     """The test's side of the outbox: queue messages, then look at what became of them."""
 
-    def __init__(self, db: Database, clock: FakeClock, sender: Sender) -> None:
-        self.db, self.clock, self.sender = db, clock, sender
+    def __init__(self, db: Database, clock: FakeClock, sender: Sender, telegram: FakeTelegram) -> None:
+        self.db, self.clock, self.sender, self.telegram = db, clock, sender, telegram
 
     async def queue(self, chat_ids: Iterable[int], text: str = "Een buur vraagt om hulp") -> None:
         async with self.db.begin() as session:
             for chat_id in chat_ids:
+                self.talked_with(chat_id)
                 await outbox.enqueue(session, chat_id=chat_id, now=self.clock.now(), payload={"text": text})
         self.sender.wake()
+
+    def talked_with(self, chat_id: int) -> None:
+        """Whom the bot writes to has started it, or has the bot in their group, as in real life."""
+        if chat_id > 0:
+            self.telegram.user_started(chat_id)
+        else:
+            self.telegram.bot_in_group(chat_id)
 
     async def rows(self) -> list[OutboxMessage]:
         async with self.db.begin() as session:
@@ -76,7 +84,7 @@ async def sending(
     await bot.initialize()
     sender = Sender(bot, db, clock, settings=sender_settings)
     task = asyncio.create_task(sender.run())
-    yield Outbox(db, clock, sender)
+    yield Outbox(db, clock, sender, telegram)
     assert not task.done(), "the sender stopped by itself"
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
@@ -209,6 +217,7 @@ async def test_a_message_that_keeps_failing_is_given_up_after_the_last_try(
 async def test_a_permanent_400_is_recorded_as_failed_without_retrying(
     sending: Outbox, telegram: FakeTelegram
 ) -> None:
+    sending.talked_with(1)
     async with sending.db.begin() as session:  # HTML that Telegram cannot parse
         await outbox.enqueue(
             session,

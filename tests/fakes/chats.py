@@ -3,17 +3,33 @@
 Message ids count per chat and are shared by the user's and the bot's messages, as in a Telegram chat.
 Stored messages are never mutated: an edit stores a new dict, so an update that already holds the old
 message (a pushed callback_query, say) keeps showing what the user saw.
+
+A bot cannot write first: a private chat opens when its user writes, taps or starts the bot, and a group
+is known once the bot has seen it. Message dates come from `wall_time`, which a test may point at its
+fake clock so that "older than 48 hours" means what it means for the bot under test.
 """
 
 from __future__ import annotations
 
+import enum
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from tests.fakes.api_errors import ApiError, bad_request, forbidden
 from tests.fakes.objects import chat_object
 
 MessageKey = tuple[int, int]  # (chat_id, message_id)
+
+
+class Access(enum.Enum):
+    """What a method does in the chat named by its chat_id, as Telegram's checks tell them apart."""
+
+    READ = "read"  # getChat, getChatMember, a command scope: the chat must exist for the bot
+    SEND = "send"  # send*, copyMessage, forwardMessage: the bot writes, so the chat must be open to it
+    EDIT = "edit"  # edit*, pin*: changes a message, the chat must be open to it
+    DELETE = "delete"  # delete*: needs the chat, but not that the user still lets the bot write
 
 
 class ChatStore:
@@ -26,6 +42,19 @@ class ChatStore:
         self._sent_texts: defaultdict[int, list[str]] = defaultdict(list)
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}
+        self.wall_time: Callable[[], float] = time.time
+        # Private chats whose user has written, tapped or started the bot; groups the bot is in.
+        self.open_chats: set[int] = set()
+        # Users the bot has seen anywhere (a group member who never opened a private chat, say).
+        self.seen_users: set[int] = set()
+        self.deactivated: set[int] = set()
+        self.deleted: set[MessageKey] = set()
+        # Sent with a reply keyboard, a keyboard removal or a forced reply: Telegram will not edit those.
+        self.not_editable: set[MessageKey] = set()
+
+    def now(self) -> int:
+        """Unix time as Telegram dates messages."""
+        return int(self.wall_time())
 
     # -- chats ---------------------------------------------------------------------------------------
 
@@ -38,8 +67,15 @@ class ChatStore:
     def remember_chat(self, chat: dict[str, Any]) -> None:
         self._chats[chat["id"]] = chat
 
-    def check_reachable(self, chat_id: Any, *, sends: bool) -> None:
-        """Refuse a request about `chat_id` the way Telegram would: unknown, migrated, or blocked."""
+    def open_chat(self, chat: dict[str, Any]) -> None:
+        """The chat is open to the bot: its user started the bot, or the bot is in the group."""
+        self.remember_chat(chat)
+        self.open_chats.add(chat["id"])
+        if chat["type"] == "private":
+            self.seen_users.add(chat["id"])
+
+    def check_reachable(self, chat_id: Any, access: Access) -> None:
+        """Refuse a request about `chat_id` the way Telegram would: unknown, migrated, closed or gone."""
         if chat_id == 0 or isinstance(chat_id, str):
             # The fake knows no @usernames; Telegram answers the same for one it cannot resolve.
             raise bad_request("chat not found")
@@ -48,8 +84,23 @@ class ChatStore:
             raise bad_request(
                 "group chat was upgraded to a supergroup chat", {"migrate_to_chat_id": new_chat_id}
             )
-        if sends and chat_id in self.blocked:
+        if chat_id > 0:
+            self._check_private_chat(chat_id, access)
+        elif chat_id not in self.open_chats:
+            raise bad_request("chat not found")
+        if access in (Access.SEND, Access.EDIT) and chat_id in self.blocked:
             raise _blocked_error(chat_id, self.chat(chat_id)["type"])
+
+    def _check_private_chat(self, user_id: int, access: Access) -> None:
+        if user_id in self.deactivated and access is not Access.READ:
+            raise forbidden("user is deactivated")
+        if user_id in self.open_chats:
+            return
+        if access is Access.SEND:
+            # Telegram's answer for any user who never started the bot (tdlib maps PEER_ID_INVALID to it).
+            raise forbidden("bot can't initiate conversation with a user")
+        if access is not Access.READ or user_id not in self.seen_users:
+            raise bad_request("chat not found")
 
     # -- messages ------------------------------------------------------------------------------------
 
@@ -84,7 +135,10 @@ class ChatStore:
 
     def forget(self, chat_id: int, message_id: int) -> bool:
         # last_bot_message keeps a deleted message: tests ask what the bot last said, not what is left.
-        return self.messages.pop((chat_id, message_id), None) is not None
+        if self.messages.pop((chat_id, message_id), None) is None:
+            return False
+        self.deleted.add((chat_id, message_id))
+        return True
 
     def messages_in(self, chat_id: int) -> list[dict[str, Any]]:
         return [message for (chat, _), message in self.messages.items() if chat == chat_id]

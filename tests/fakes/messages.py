@@ -10,7 +10,7 @@ from typing import Any
 from tests.fakes.bot_api_spec import BotApiSpec
 from tests.fakes.chats import ChatStore
 from tests.fakes.formatting import ParsedText
-from tests.fakes.objects import FileIds, minimal_object, now
+from tests.fakes.objects import FileIds, minimal_object
 from tests.fakes.request_decoding import UploadedFile
 from tests.fakes.validation import CheckedRequest
 
@@ -64,11 +64,13 @@ class MessageFactory:
             "message_id": self._store.next_message_id(chat_id),
             "from": self._bot,
             "chat": self._store.chat(chat_id),
-            "date": now(),
+            "date": self._store.now(),
             **content,
         }
         if is_inline_keyboard(reply_markup):
             message["reply_markup"] = reply_markup  # Message.reply_markup only ever holds inline keyboards
+        elif reply_markup is not None:
+            self._store.not_editable.add((chat_id, message["message_id"]))
         return message
 
     def media_group(self, chat_id: int, media: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -148,7 +150,7 @@ class MessageFactory:
             for n, option in enumerate(params.get("options", []))
         ]
         known = {
-            "id": str(now()),
+            "id": str(self._store.now()),
             "question": params["question"],
             "options": options,
             "is_anonymous": params.get("is_anonymous", True),

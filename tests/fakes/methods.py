@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Callable
 from typing import Any
 
 from tests.fakes.api_errors import bad_request
-from tests.fakes.bot_api_spec import BotApiSpec, MethodSpec
-from tests.fakes.chats import ChatStore
+from tests.fakes.bot_api_spec import BotApiSpec, MethodSpec, TypeRef
+from tests.fakes.callbacks import CallbackQueries
+from tests.fakes.chats import Access, ChatStore
+from tests.fakes.commands import checked_commands, commands_key
 from tests.fakes.messages import MessageFactory, is_inline_keyboard, text_fields
-from tests.fakes.objects import minimal_object, now
+from tests.fakes.objects import minimal_object
 from tests.fakes.updates import UpdateQueue
 from tests.fakes.validation import CheckedRequest
 
@@ -21,24 +22,49 @@ _NOT_MODIFIED = (
 )
 _EDITABLE = ("text", "entities", "caption", "caption_entities", "reply_markup")
 _NOT_COPIED = frozenset({"message_id", "from", "chat", "date", "edit_date", "reply_markup", "forward_origin"})
-# Methods that put something into the chat, so a blocked user or a kicked bot makes them fail with 403.
-_ACTING_PREFIXES = ("send", "copy", "forward", "edit", "pin")
+# What a method does in its chat_id's chat decides how a closed or unknown chat refuses it (chats.Access).
+_ACCESS_BY_PREFIX = (
+    (("send", "copy", "forward"), Access.SEND),
+    (("edit", "pin", "unpin"), Access.EDIT),
+    (("delete",), Access.DELETE),
+)
 _FLOOD_COUNTED_PREFIXES = ("send", "copyMessage", "forwardMessage")
+# Content that editMessageText may change, and content that has a caption to edit (tdlib's lists).
+_TEXT_EDITABLE = frozenset({"text", "game"})
+_CAPTIONED = frozenset({"animation", "audio", "document", "paid_media", "photo", "video", "voice"})
+_EDITABLE_CONTENT = _TEXT_EDITABLE | _CAPTIONED | {"checklist"}
+_DELETE_WINDOW_SECONDS = 48 * 60 * 60
+_EDITS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
 
 Handler = Callable[[CheckedRequest], Any]
 
 
 class BotApiMethods:
-    def __init__(self, spec: BotApiSpec, store: ChatStore, bot: dict[str, Any], updates: UpdateQueue) -> None:
+    def __init__(
+        self,
+        spec: BotApiSpec,
+        store: ChatStore,
+        bot: dict[str, Any],
+        updates: UpdateQueue,
+        callbacks: CallbackQueries,
+    ) -> None:
         self._spec = spec
         self._store = store
         self._bot = bot
         self._updates = updates
+        self._callbacks = callbacks
         self.messages = MessageFactory(spec, store, bot)
-        self.callback_query_ids: set[str] = set()
         self.webhook_url = ""
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self._acting = frozenset(name for name in spec.methods if name.startswith(_ACTING_PREFIXES))
+        self._access = {name: _access(name) for name in spec.methods}
+        # Methods that take only an inline keyboard; the edits check theirs in _edit, in tdlib's order.
+        self._inline_only = frozenset(
+            name
+            for name, method in spec.methods.items()
+            if "reply_markup" in method.fields
+            and method.fields["reply_markup"].types == (TypeRef("InlineKeyboardMarkup"),)
+            and name not in _EDITS
+        )
         # Flood control is about messages; a "typing..." action sends none.
         self.flood_counted = frozenset(
             name
@@ -58,7 +84,7 @@ class BotApiMethods:
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "setMyCommands": self._set_my_commands,
-            "getMyCommands": lambda checked: self._commands.get(_commands_key(checked.params), []),
+            "getMyCommands": lambda checked: self._commands.get(self._commands_key(checked.params), []),
             "deleteMyCommands": self._delete_my_commands,
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
@@ -73,10 +99,13 @@ class BotApiMethods:
     def call(self, method: MethodSpec, checked: CheckedRequest) -> Any:
         chat_id = checked.params.get("chat_id")
         if chat_id is not None:
-            self._store.check_reachable(chat_id, sends=method.name in self._acting)
+            self._store.check_reachable(chat_id, self._access[method.name])
         reply = checked.params.get("reply_parameters")
         if isinstance(chat_id, int) and isinstance(reply, dict):
             self._check_reply_target(chat_id, reply)
+        markup = checked.params.get("reply_markup")
+        if method.name in self._inline_only and markup is not None and not is_inline_keyboard(markup):
+            raise bad_request("inline keyboard expected")
         handler = self._handlers.get(method.name)
         if handler is not None:
             return handler(checked)
@@ -144,21 +173,15 @@ class BotApiMethods:
         parsed = checked.texts.get("text")
         if parsed is None:
             raise bad_request("message text is empty")
-        return self._edit(checked, text_fields("text", "entities", parsed), requires="text")
+        return self._edit(checked, text_fields("text", "entities", parsed), edits="text")
 
     def _edit_message_caption(self, checked: CheckedRequest) -> Any:
         parsed = checked.texts.get("caption")
         content = text_fields("caption", "caption_entities", parsed) if parsed and parsed.text else {}
-        return self._edit(checked, content, requires="caption", clears=("caption", "caption_entities"))
+        return self._edit(checked, content, edits="caption")
 
-    def _edit(
-        self,
-        checked: CheckedRequest,
-        content: dict[str, Any],
-        *,
-        requires: str | None = None,
-        clears: tuple[str, ...] = ("entities",),
-    ) -> Any:
+    def _edit(self, checked: CheckedRequest, content: dict[str, Any], *, edits: str = "reply_markup") -> Any:
+        """editMessageText, editMessageCaption (`edits`: "text", "caption") and editMessageReplyMarkup."""
         params = checked.params
         if "inline_message_id" in params:
             return True  # messages sent via inline mode are not stored; Telegram answers True for them
@@ -168,41 +191,74 @@ class BotApiMethods:
         old = self._store.bot_message(
             params["chat_id"], params["message_id"], missing="message to edit not found"
         )
-        if requires == "text" and "text" not in old:
-            raise bad_request("there is no text in the message to edit")
+        self._check_editable(old, edits)
+        markup = params.get("reply_markup")
+        if markup is not None and not is_inline_keyboard(markup):
+            raise bad_request("inline keyboard expected")
+        clears = {"text": ("entities",), "caption": ("caption", "caption_entities")}.get(edits, ())
         new = {key: value for key, value in old.items() if key not in ("reply_markup", *clears)}
         new.update(content)
         # Editing without reply_markup removes the inline keyboard, as on Telegram.
-        if is_inline_keyboard(params.get("reply_markup")):
-            new["reply_markup"] = params["reply_markup"]
+        if is_inline_keyboard(markup):
+            new["reply_markup"] = markup
         if all(old.get(key) == new.get(key) for key in _EDITABLE):
             raise bad_request(_NOT_MODIFIED)
-        new["edit_date"] = now()
-        if requires == "text":
+        new["edit_date"] = self._store.now()
+        if edits == "text":
             self._store.store_sent_text(new)
         else:
             self._store.store(new)
         return new
 
+    def _check_editable(self, message: dict[str, Any], edits: str) -> None:
+        """tdlib's order: a message it will not edit at all, then one without the part to edit."""
+        key = (message["chat"]["id"], message["message_id"])
+        if key in self._store.not_editable:
+            # A message sent with a reply keyboard, a keyboard removal or a forced reply stays as it is.
+            raise bad_request("message can't be edited")
+        if edits != "reply_markup" and not _EDITABLE_CONTENT.intersection(message):
+            raise bad_request("message can't be edited")  # a sticker, a location, a dice, ...
+        if edits == "text" and not _TEXT_EDITABLE.intersection(message):
+            raise bad_request("there is no text in the message to edit")
+        if edits == "caption" and not _CAPTIONED.intersection(message):
+            raise bad_request("there is no caption in the message to edit")
+
     def _delete_message(self, checked: CheckedRequest) -> bool:
         params = checked.params
-        if not self._store.forget(params["chat_id"], params["message_id"]):
+        chat_id, message_id = params["chat_id"], params["message_id"]
+        message = self._store.messages.get((chat_id, message_id))
+        if message is None:
             raise bad_request("message to delete not found")
+        age = self._store.now() - message["date"]
+        if self._store.chat(chat_id)["type"] in ("private", "group"):
+            # Bots may delete for everyone up to 48 hours after sending; tdlib's words for later.
+            if age > _DELETE_WINDOW_SECONDS:
+                raise bad_request("message can't be deleted for everyone")
+        elif age >= _DELETE_WINDOW_SECONDS:
+            raise bad_request("message can't be deleted")  # supergroups and channels
+        self._store.forget(chat_id, message_id)
         return True
 
     # -- the rest ------------------------------------------------------------------------------------
 
     def _answer_callback_query(self, checked: CheckedRequest) -> bool:
-        if checked.params["callback_query_id"] not in self.callback_query_ids:
-            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        self._callbacks.answer(checked.params["callback_query_id"])
         return True
 
+    def _commands_key(self, params: dict[str, Any]) -> tuple[str, str]:
+        scope = params.get("scope")
+        if isinstance(scope, dict) and "chat_id" in scope:
+            # A menu for one chat needs a chat the bot knows; the wording for a stranger's is not confirmed.
+            self._store.check_reachable(scope["chat_id"], Access.READ)
+        return commands_key(params)
+
     def _set_my_commands(self, checked: CheckedRequest) -> bool:
-        self._commands[_commands_key(checked.params)] = checked.params["commands"]
+        key = self._commands_key(checked.params)
+        self._commands[key] = checked_commands(checked.params["commands"])
         return True
 
     def _delete_my_commands(self, checked: CheckedRequest) -> bool:
-        self._commands.pop(_commands_key(checked.params), None)
+        self._commands.pop(self._commands_key(checked.params), None)
         return True
 
     def _get_chat(self, checked: CheckedRequest) -> Any:
@@ -254,6 +310,8 @@ def member_object(spec: BotApiSpec, status: str, user: dict[str, Any]) -> Any:
     return minimal_object(spec, subtype.name, known)
 
 
-def _commands_key(params: dict[str, Any]) -> tuple[str, str]:
-    scope = params.get("scope") or {"type": "default"}
-    return json.dumps(scope, sort_keys=True), params.get("language_code") or ""
+def _access(method: str) -> Access:
+    for prefixes, access in _ACCESS_BY_PREFIX:
+        if method.startswith(prefixes):
+            return access
+    return Access.READ

@@ -7,7 +7,6 @@ the fake returns or pushes carries every field the spec marks as required.
 from __future__ import annotations
 
 import itertools
-import time
 from typing import Any
 
 from tests.fakes.bot_api_spec import BotApiSpec, TypeRef
@@ -21,10 +20,6 @@ GROUP_ANONYMOUS_BOT = {
 }
 _SCALAR_DEFAULTS: dict[str, Any] = {"Integer": 0, "Float": 0.0, "Boolean": False, "String": ""}
 _MAX_FILL_DEPTH = 6  # required fields never nest deeper; the bound only guards against a cyclic spec
-
-
-def now() -> int:
-    return int(time.time())
 
 
 def bot_user(bot_id: int, username: str) -> dict[str, Any]:

@@ -1,9 +1,13 @@
 """A fake Telegram Bot API server that real python-telegram-bot clients talk to over HTTP on 127.0.0.1.
 
 Tests feed it updates (`user_message`, `callback`, ...), read back what the bot did (`calls`, `sent_texts`,
-`last_message`) and inject trouble (`fail_next`, `block`, `flood_limit`, `chat_limits`, ...). It judges
-every request against the official spec in telegram_bot_api/api.json, so a request that passes here
-passes on Telegram.
+`last_message`) and inject trouble (`fail_next`, `block`, `deactivate`, `flood_limit`, `chat_limits`, ...).
+It judges every request against the official spec in telegram_bot_api/api.json, and refuses what Telegram
+refuses beyond it: a message to someone who never started the bot, a second answer to one tap, an edit of
+a caption that is not there, a delete after 48 hours. A request that passes here passes on Telegram.
+
+Someone a test sets up without a conversation (a resident made through the services) has talked to the
+bot before: `user_started` records that, and `bot_in_group` a group the bot was added to earlier.
 
     async with FakeTelegram() as fake:
         # the bot under test polls telegram.Bot(TOKEN, base_url=f"{fake.base_url}/bot")
@@ -28,10 +32,11 @@ from aiohttp import web
 
 from tests.fakes.api_errors import ApiError, conflict, not_found, too_many_requests, unauthorized
 from tests.fakes.bot_api_spec import MethodSpec, load_spec
+from tests.fakes.callbacks import CallbackQueries
 from tests.fakes.chats import ChatStore
 from tests.fakes.faults import ChatLimits, Fault, FaultKind, FaultPlan, FloodWindow
 from tests.fakes.methods import BotApiMethods
-from tests.fakes.objects import bot_user
+from tests.fakes.objects import bot_user, chat_object
 from tests.fakes.recording import MethodIndex, RecordedRequest, timeout_report
 from tests.fakes.request_decoding import read_parameters
 from tests.fakes.update_builders import UpdateFactory
@@ -66,7 +71,8 @@ class FakeTelegram:
         self._bot = bot_user(bot_id, bot_username)
         self._store = ChatStore(bot_id)
         self._updates = UpdateQueue(self._changed)
-        self._methods = BotApiMethods(self._spec, self._store, self._bot, self._updates)
+        self._callbacks = CallbackQueries(lambda: self.time_source())
+        self._methods = BotApiMethods(self._spec, self._store, self._bot, self._updates, self._callbacks)
         self._validator = RequestValidator(self._spec)
         self._builders = UpdateFactory(self._spec, self._store, self._bot)
         self._faults = FaultPlan()
@@ -106,6 +112,24 @@ class FakeTelegram:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.stop()
+
+    @property
+    def wall_time(self) -> Callable[[], float]:
+        """Unix time that dates messages and judges their age; a test may hand in its fake clock's."""
+        return self._store.wall_time
+
+    @wall_time.setter
+    def wall_time(self, source: Callable[[], float]) -> None:
+        self._store.wall_time = source
+
+    @property
+    def callback_answer_seconds(self) -> float:
+        """How long after a tap was pushed its answer is still accepted, on `time_source` (15 s)."""
+        return self._callbacks.answer_seconds
+
+    @callback_answer_seconds.setter
+    def callback_answer_seconds(self, seconds: float) -> None:
+        self._callbacks.answer_seconds = seconds
 
     @property
     def base_url(self) -> str:
@@ -216,19 +240,47 @@ class FakeTelegram:
     # -- feeding updates -------------------------------------------------------------------------------
 
     def push_update(self, update_without_id: dict[str, Any]) -> dict[str, Any]:
-        """Queue any update; its message or callback query becomes known, as if Telegram had seen it."""
+        """Queue any update; its message or callback query becomes known, as if Telegram had seen it.
+
+        Its chat opens to the bot: a private chat because its user wrote or tapped there, a group because
+        the bot hears from it. A tap in a group opens no private chat with the one who tapped.
+        """
         query = update_without_id.get("callback_query")
         if query is not None:
-            self._methods.callback_query_ids.add(query["id"])
+            self._callbacks.pushed(query["id"])
+            self._store.seen_users.add(query["from"]["id"])
+            self._store.open_chat(query["message"]["chat"])
         for kind in _MESSAGE_UPDATES:
             message = update_without_id.get(kind)
-            if (
-                message is not None
-                and (message["chat"]["id"], message["message_id"]) not in self._store.messages
-            ):
-                self._store.remember_chat(message["chat"])
+            if message is None:
+                continue
+            self._store.open_chat(message["chat"])
+            if "from" in message:
+                self._store.seen_users.add(message["from"]["id"])
+            if (message["chat"]["id"], message["message_id"]) not in self._store.messages:
                 self._store.store(message)
+        change = update_without_id.get("my_chat_member")
+        if change is not None:
+            self._store.open_chat(change["chat"])
         return self._updates.push(update_without_id)
+
+    def user_started(
+        self, user_id: int, *, first_name: str = "Anna", language_code: str | None = "nl"
+    ) -> None:
+        """`user_id` opened a private chat with the bot before the test began (no update is sent)."""
+        self._builders.known_user(user_id, first_name, language_code)
+        self._store.open_chat(chat_object(user_id, "private", first_name=first_name))
+
+    def bot_in_group(self, chat_id: int, *, title: str | None = None, chat_type: str | None = None) -> None:
+        """The bot was added to this group before the test began (no update is sent)."""
+        chat = dict(self._store.chat(chat_id)) if chat_type is None else chat_object(chat_id, chat_type)
+        if title is not None:
+            chat["title"] = title
+        self._store.open_chat(chat)
+
+    def deactivate(self, user_id: int) -> None:
+        """The user deleted their Telegram account: everything the bot sends them answers 403."""
+        self._store.deactivated.add(user_id)
 
     def user_message(
         self,
@@ -277,11 +329,24 @@ class FakeTelegram:
         message: dict[str, Any] | None = None,
         language_code: str | None = "nl",
         first_name: str = "Anna",
+        inaccessible: bool | None = None,
     ) -> dict[str, Any]:
+        """A tap on a button under `message` (by default the bot's last message to `user_id`).
+
+        A tap on a message the bot has deleted since carries an InaccessibleMessage, as on Telegram;
+        `inaccessible=True` sends one for any message.
+        """
         if message is None:
             message = self._store.last_bot_message(user_id)
+        if inaccessible is None:
+            inaccessible = (message["chat"]["id"], message["message_id"]) in self._store.deleted
         update = self._builders.callback(
-            user_id, data, message, first_name=first_name, language_code=language_code
+            user_id,
+            data,
+            message,
+            first_name=first_name,
+            language_code=language_code,
+            inaccessible=inaccessible,
         )
         return self.push_update(update)
 

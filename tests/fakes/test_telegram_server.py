@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -16,64 +15,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from tests.fakes.api_client import ANNA, BRAM, BUURTGROEP, TOKEN, BotApiClient, inline_keyboard
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import ChatLimits, FakeTelegram
-
-TOKEN = "7000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
-ANNA = 1001
-BRAM = 1002
-BUURTGROEP = -4012345678
-
-
-class BotApiClient:
-    """A bare HTTP client, so these tests see exactly what Telegram would put on the wire."""
-
-    def __init__(self, session: aiohttp.ClientSession, root: str) -> None:
-        self._session = session
-        self.root = root
-
-    def url(self, method: str, token: str = TOKEN) -> str:
-        return f"{self.root}/bot{token}/{method}"
-
-    async def call(self, method: str, **params: Any) -> tuple[int, dict[str, Any]]:
-        async with self._session.post(self.url(method), json=params) as response:
-            return response.status, await response.json()
-
-    async def form(self, method: str, fields: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        async with self._session.post(self.url(method), data=fields) as response:
-            return response.status, await response.json()
-
-    async def get(self, method: str, query: dict[str, str], token: str = TOKEN) -> tuple[int, dict[str, Any]]:
-        async with self._session.get(self.url(method, token), params=query) as response:
-            return response.status, await response.json()
-
-    async def result(self, method: str, **params: Any) -> Any:
-        status, body = await self.call(method, **params)
-        assert (status, body["ok"]) == (200, True), body
-        return body["result"]
-
-    async def error(self, method: str, **params: Any) -> tuple[int, str]:
-        status, body = await self.call(method, **params)
-        assert body["ok"] is False, body
-        assert body["error_code"] == status, body
-        return status, body["description"]
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-async def api(fake: FakeTelegram) -> AsyncIterator[BotApiClient]:
-    async with aiohttp.ClientSession() as session:
-        yield BotApiClient(session, fake.base_url)
-
-
-def inline_keyboard(*buttons: dict[str, Any]) -> dict[str, Any]:
-    return {"inline_keyboard": [list(buttons)]}
-
 
 # -- the envelope, methods and tokens ----------------------------------------------------------------
 
@@ -421,7 +365,7 @@ async def test_a_sent_message_looks_like_telegrams(api: BotApiClient, fake: Fake
     assert first["text"] == "Hoi Anna"
     assert first["entities"] == [{"type": "bold", "offset": 4, "length": 4}]
     assert first["from"]["id"] == fake.bot_id
-    assert first["chat"] == {"id": ANNA, "type": "private", "first_name": f"User {ANNA}"}
+    assert first["chat"] == {"id": ANNA, "type": "private", "first_name": "Anna"}
     assert isinstance(first["date"], int)
     assert (first["message_id"], second["message_id"], elsewhere["message_id"]) == (1, 2, 1)
     assert second["reply_markup"] == keyboard

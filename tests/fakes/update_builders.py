@@ -15,7 +15,7 @@ from tests.fakes.bot_api_spec import BotApiSpec
 from tests.fakes.chats import ChatStore
 from tests.fakes.formatting import utf16_len
 from tests.fakes.methods import member_object
-from tests.fakes.objects import GROUP_ANONYMOUS_BOT, FileIds, chat_object, human_user, now
+from tests.fakes.objects import GROUP_ANONYMOUS_BOT, FileIds, chat_object, human_user
 
 # Telegram marks "/start" and "/start@some_bot" as a command; a lone "/" or "/ hallo" is plain text.
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
@@ -96,7 +96,7 @@ class UpdateFactory:
             "message_id": self._store.next_message_id(chat["id"]),
             "from": user,
             "chat": chat,
-            "date": now(),
+            "date": self._store.now(),
             **content,
         }
         self._store.store(message)
@@ -122,9 +122,19 @@ class UpdateFactory:
         return content
 
     def callback(
-        self, user_id: int, data: str, message: dict[str, Any], *, first_name: str, language_code: str | None
+        self,
+        user_id: int,
+        data: str,
+        message: dict[str, Any],
+        *,
+        first_name: str,
+        language_code: str | None,
+        inaccessible: bool,
     ) -> dict[str, Any]:
         chat_id = message["chat"]["id"]
+        if inaccessible:
+            # An InaccessibleMessage: what Telegram sends for a message that was deleted since.
+            message = {"chat": message["chat"], "message_id": message["message_id"], "date": 0}
         query = {
             "id": str(next(self._callback_ids)),
             "from": self._user(user_id, first_name, language_code),
@@ -142,7 +152,7 @@ class UpdateFactory:
         change = {
             "chat": self._chat(user, chat_id, chat_type),
             "from": user,
-            "date": now(),
+            "date": self._store.now(),
             "old_chat_member": member_object(self._spec, old_status, self._bot),
             "new_chat_member": member_object(self._spec, new_status, self._bot),
         }
@@ -163,11 +173,14 @@ class UpdateFactory:
             "from": GROUP_ANONYMOUS_BOT,
             "sender_chat": chat,
             "chat": chat,
-            "date": now(),
+            "date": self._store.now(),
             **content,
         }
         self._store.store(message)
         return message
+
+    def known_user(self, user_id: int, first_name: str, language_code: str | None) -> None:
+        self._user(user_id, first_name, language_code)
 
     def _user(self, user_id: int, first_name: str, language_code: str | None) -> dict[str, Any]:
         user = human_user(user_id, first_name, language_code)

@@ -34,6 +34,15 @@ _ATTACH = "attach://"
 _BUTTON_PRESENTATION = frozenset({"text", "icon_custom_emoji_id", "style"})
 _DISCRIMINATOR_FIELDS = ("type", "status", "source")
 _STRING_ONLY = (TypeRef("String"),)
+# Keyboard sizes, (buttons in a row, buttons in all), and the markup's size. Telegram answers "reply markup
+# is too long" past 100 inline buttons or about 10 KB of markup. Its row limits (8 inline, 12 in a reply
+# keyboard) and the reply keyboard's 300 are documented nowhere: tdlib silently drops buttons beyond 12 a
+# row and 300 in all, so a button past them would never show; the fake refuses instead, with the same
+# answer. The 10 KB is measured here on the JSON, which is longer than what Telegram measures: stricter.
+INLINE_KEYBOARD_LIMITS = (8, 100)
+REPLY_KEYBOARD_LIMITS = (12, 300)
+MAX_MARKUP_BYTES = 10 * 1024
+_MARKUP_TOO_LONG = "reply markup is too long"
 
 
 class _Mismatch(Exception):
@@ -70,6 +79,16 @@ class RequestValidator:
         assert callback_limit is not None, "the spec states callback_data's byte limit"
         self._callback_data_bytes = (callback_limit.minimum, callback_limit.maximum)
         self._lenient_methods = {"getUpdates": _with_float_timeout(spec.methods["getUpdates"])}
+        # Where the spec allows only an inline keyboard, Telegram still reads any keyboard and refuses it
+        # afterwards ("inline keyboard expected"), so the methods see it: the edits judge it in tdlib's order.
+        any_markup = spec.methods["sendMessage"].fields["reply_markup"].types
+        for method in spec.methods.values():
+            markup = method.fields.get("reply_markup")
+            if markup is not None and markup.types == (TypeRef("InlineKeyboardMarkup"),):
+                widened = dataclasses.replace(markup, types=any_markup)
+                lenient = self._lenient_methods.get(method.name, method)
+                fields = {**lenient.fields, "reply_markup": widened}
+                self._lenient_methods[method.name] = dataclasses.replace(lenient, fields=fields)
 
     def check(
         self, method: MethodSpec, params: dict[str, Any], files: dict[str, UploadedFile]
@@ -120,14 +139,20 @@ class RequestValidator:
         return texts
 
     def _check_keyboard(self, markup: dict[str, Any]) -> None:
-        for row in markup.get("inline_keyboard", ()):
+        inline_rows = markup.get("inline_keyboard", ())
+        for row in inline_rows:
             for button in row:
                 self._check_inline_button(button)
-        for row in markup.get("keyboard", ()):
+        reply_rows = markup.get("keyboard", ())
+        for row in reply_rows:
             for button in row:
                 text = button if isinstance(button, str) else button.get("text")
                 if not text:
                     raise bad_request("can't parse keyboard button: Text must be non-empty")
+        _check_keyboard_size(inline_rows, INLINE_KEYBOARD_LIMITS)
+        _check_keyboard_size(reply_rows, REPLY_KEYBOARD_LIMITS)
+        if len(json.dumps(markup, ensure_ascii=False).encode()) > MAX_MARKUP_BYTES:
+            raise bad_request(_MARKUP_TOO_LONG)
 
     def _check_inline_button(self, button: dict[str, Any]) -> None:
         if not button.get("text"):
@@ -250,6 +275,12 @@ class RequestValidator:
             expected = " or ".join(str(ref) for ref in types)
             raise _Mismatch(f'field "{path}" must be of type {expected}', depth)
         raise deepest
+
+
+def _check_keyboard_size(rows: Any, limits: tuple[int, int]) -> None:
+    per_row, total = limits
+    if any(len(row) > per_row for row in rows) or sum(len(row) for row in rows) > total:
+        raise bad_request(_MARKUP_TOO_LONG)
 
 
 def _with_float_timeout(method: MethodSpec) -> MethodSpec:

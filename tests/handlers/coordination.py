@@ -8,18 +8,21 @@ import pytest
 
 from bot.runtime import Runtime
 from bot.services import audit, buurten, history, members, membership, roles
-from tests.conftest import make_settings
+from tests.conftest import in_the_bots_time, make_settings
 from tests.conversation import People, Person
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
+from tests.neighbours import has_started
 
 OPERATOR_ID = 5001
 
 
 @pytest.fixture
 async def buurtbot(database_url: str, telegram: FakeTelegram, clock: FakeClock) -> AsyncIterator[Runtime]:
-    """The real bot, with one operator (OPERATOR_ID)."""
+    """The real bot, with one operator (OPERATOR_ID), who has talked to it before."""
     settings = make_settings(database_url, telegram.base_url, admin_ids=frozenset({OPERATOR_ID}))
+    in_the_bots_time(telegram, clock)
+    telegram.user_started(OPERATOR_ID, first_name="Olga")
     async with Runtime(settings, clock=clock) as runtime:
         yield runtime
         assert runtime.failure is None, "a part of the bot stopped by itself"
@@ -42,6 +45,7 @@ async def a_member(
     runtime: Runtime, person: Person, buurt: str = "Transvaal", *, status: str = membership.ACTIVE
 ) -> int:
     """Someone who joined (or, with status pending, is waiting) without going through the conversation."""
+    has_started(person)
     async with runtime.db.begin() as session:
         buurt_id = (await roles.find_buurt(session, buurt)).id
         await members.register(

@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.services import invites, members, membership
 from tests.conversation import People, Person
 from tests.handlers.coordination import OPERATOR_ID, a_buurt, a_coordinator, a_member, buurtbot
+from tests.neighbours import has_started
 
 __all__ = ["buurtbot"]  # fixture
 
@@ -116,7 +117,7 @@ async def a_caller(buurtbot: Runtime, people: People, caller: str) -> Person:
     await a_buurt(buurtbot, "Schilderswijk", postcodes="2525")
     person = people("Pim")
     if caller == "operator":
-        person = people.with_id(OPERATOR_ID, "Olga")
+        person = has_started(people.with_id(OPERATOR_ID, "Olga"))
         async with buurtbot.db.begin() as session:  # has started the bot: /namens needs a chat
             await members.register(session, OPERATOR_ID, language="nl", now=buurtbot.clock.now())
     elif caller == "resident":
@@ -137,7 +138,7 @@ async def test_buttons_for_a_buurt_are_checked_on_the_server(
 ) -> None:
     world = await transvaal(buurtbot, people)
     person = await a_caller(buurtbot, people, caller)
-    await person.sends("/menu")  # a message of the bot to put the button under
+    await person.sends("/taal")  # a message of the bot with buttons, to put the tapped one under
     allowed = caller == "operator" or (caller == "coordinator of this buurt" and who_may == "coordinator")
     follows = allowed and any(data.startswith(prefix) for prefix in FOLLOWED_BY)
     texts_before = len(person.texts)

@@ -100,10 +100,12 @@ async def taps_once(runtime: Runtime, telegram: FakeTelegram, person: Person, da
         r for r in after if r.method == "answerCallbackQuery" and r.params["callback_query_id"] == query_id
     ]
     assert len(answers) == 1, f"{data}: {len(answers)} answers to one tap"
+    # An edit into what the message already says ("not modified") shows the answer too.
     shown = [
         str(r.params.get("text") or r.params.get("caption") or r.method)
         for r in after
-        if r.ok and ((r in answers and r.params.get("text")) or r.params.get("chat_id") == person.user_id)
+        if (r.ok or "not modified" in str(r.response.get("description")))
+        and ((r in answers and r.params.get("text")) or r.params.get("chat_id") == person.user_id)
     ]
     assert shown, f"{data}: the tap was answered, but nothing was shown"
     assert not any(APOLOGY in text for text in shown), f"{data}: {shown}"
@@ -125,7 +127,7 @@ async def test_every_kind_of_button_gets_exactly_one_answer(
     assert uncovered == ["^!$"], f"no example tap for {uncovered}"  # "!" only comes from a forgery below
 
     for data in examples:
-        await anna.sends("/menu")  # a message of the bot's to tap under, and an answer of its own
+        await anna.sends("/taal")  # a message of the bot's with buttons to tap under
         await taps_once(buurtbot, telegram, anna, sealed(anna.user_id, data))
         await taps_once(buurtbot, telegram, anna, data)  # and the same, made up
 
@@ -167,11 +169,11 @@ async def test_a_tap_on_a_message_telegram_no_longer_shows_gets_a_new_message(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
     _, bram = await a_question_for_a_helper(buurtbot, people)
-    question = telegram.last_message(bram.user_id)
     help_now = next(data for label, data in bram.buttons() if "Ik help" in label)
     # As Telegram sends a tap on an old message: an InaccessibleMessage, with date 0 and nothing else.
-    old = {"chat": question["chat"], "message_id": question["message_id"], "date": 0}
-    update = telegram.callback(bram.user_id, sealed(bram.user_id, help_now), message=old, first_name="Bram")
+    update = telegram.callback(
+        bram.user_id, sealed(bram.user_id, help_now), inaccessible=True, first_name="Bram"
+    )
     await buurtbot.dispatcher.handled(update["update_id"])
 
     assert "Ik vraag Anna of dat goed is" in bram.last_text

@@ -10,6 +10,7 @@ from bot.runtime import Runtime
 from bot.services import buurten, invites, roles
 from tests.conversation import DUTCH_MENU, ENGLISH_MENU, People, Person
 from tests.fakes.telegram_server import FakeTelegram
+from tests.neighbours import has_started
 
 pytestmark = pytest.mark.usefixtures("buurtbot")
 
@@ -196,7 +197,7 @@ async def test_with_approval_a_coordinator_lets_the_newcomer_in(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
     code = await a_buurt(buurtbot, "Transvaal", policy="approval")
-    coordinator = people("Carla")
+    coordinator = has_started(people("Carla"))  # a coordinator has talked to the bot
     async with buurtbot.db.begin() as session:
         await roles.appoint(session, "Transvaal", coordinator.user_id, now=buurtbot.clock.now())
     anna = people("Anna")
@@ -216,7 +217,7 @@ async def test_with_approval_a_declined_newcomer_hears_it_kindly(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
     code = await a_buurt(buurtbot, "Transvaal", policy="approval")
-    coordinator = people("Carla")
+    coordinator = has_started(people("Carla"))  # a coordinator has talked to the bot
     async with buurtbot.db.begin() as session:
         await roles.appoint(session, "Transvaal", coordinator.user_id, now=buurtbot.clock.now())
     anna = people("Anna")
@@ -234,7 +235,7 @@ async def test_only_a_coordinator_of_that_buurt_can_let_someone_in(
 ) -> None:
     code = await a_buurt(buurtbot, "Transvaal", policy="approval")
     await a_buurt(buurtbot, "Schilderswijk", postcodes=["2525"])
-    carla, other = people("Carla"), people("Otto")
+    carla, other = has_started(people("Carla")), has_started(people("Otto"))
     async with buurtbot.db.begin() as session:
         await roles.appoint(session, "Transvaal", carla.user_id, now=buurtbot.clock.now())
         await roles.appoint(session, "Schilderswijk", other.user_id, now=buurtbot.clock.now())

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.db.models import Activity, BuurtGroup, HelpRequest, OutboxMessage
@@ -25,6 +26,13 @@ GROUP, OTHER_GROUP = -600, -700
 # The FakeClock starts on Wednesday 25 November 2026, 09:00 UTC. Monday 30 November 10:00 in
 # Amsterdam (winter time, UTC+1) is 09:00 UTC.
 MONDAY_TEN = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def groups_with_the_bot(telegram: FakeTelegram) -> None:
+    """A group is linked to a buurt from inside it, so the bot is in both groups."""
+    telegram.bot_in_group(GROUP)
+    telegram.bot_in_group(OTHER_GROUP)
 
 
 def set_clock(runtime: Runtime, when: datetime) -> None:
