@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
+import threading
 import time
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
@@ -105,7 +106,10 @@ def _bring_schema_up_to_date(database_url: str, *, wait: bool) -> Upgrade | None
     from bot.db.migrate import upgrade
 
     pause = FIRST_RETRY_SECONDS
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop while waiting, as Ctrl+C does
+    # Stop while waiting, as Ctrl+C does. Only `run` waits, and only the main thread may set a handler
+    # (cli.main also runs in a worker thread: the tests, an embedding program).
+    catch_sigterm = wait and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if catch_sigterm else None
     try:
         while True:
             try:
@@ -121,7 +125,8 @@ def _bring_schema_up_to_date(database_url: str, *, wait: bool) -> Upgrade | None
     except KeyboardInterrupt:
         return None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if catch_sigterm:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _interrupt(signum: int, frame: object) -> None:
