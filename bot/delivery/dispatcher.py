@@ -19,6 +19,7 @@ from bot.delivery import inbox
 from bot.delivery.batching import Coalescer
 from bot.delivery.buttons import ButtonSeal
 from bot.delivery.inbox import PendingUpdate
+from bot.delivery.signals import DeliverySignals, kind_of
 from bot.delivery.work import HandlingUpdate, KnownSender, handling_update
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,10 @@ class Dispatcher:
         max_attempts: int = 5,
         idle_poll: float = 1.0,
         languages: LanguageLookup | None = None,
+        signals: DeliverySignals | None = None,
     ) -> None:
         self._application = application
+        self._signals = signals or DeliverySignals()
         self._db = db
         self._clock = clock
         self._buttons = buttons
@@ -82,6 +85,7 @@ class Dispatcher:
         writer = asyncio.create_task(self._done.run(), name="inbox-done")
         try:
             while True:
+                self._signals.progressed("dispatcher")
                 try:
                     taken = await self._take()
                 except Exception:
@@ -197,11 +201,13 @@ class Dispatcher:
             log.info("update %s: a tap on a button this bot did not make for that chat", pending.update_id)
         update = Update.de_json(payload, self._application.bot)
         marker = handling_update.set(HandlingUpdate(pending.update_id, sender=sender))
+        started = self._clock.monotonic()
         try:
             # Handler errors are caught inside process_update and reach our error handler.
             await self._application.process_update(update)
         finally:
             handling_update.reset(marker)
+        self._signals.update_handled(kind_of(pending.payload), self._clock.monotonic() - started)
 
     async def _write_done(self, update_ids: list[int]) -> None:
         async with self._db.begin() as session:

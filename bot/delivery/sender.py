@@ -18,6 +18,7 @@ from bot.delivery.batching import Coalescer
 from bot.delivery.bot_api import DeliveryBot
 from bot.delivery.limits import RateLimits
 from bot.delivery.outbox import Outgoing
+from bot.delivery.signals import DeliverySignals
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,10 @@ class Sender:
         *,
         limits: RateLimits | None = None,
         settings: SenderSettings | None = None,
+        signals: DeliverySignals | None = None,
     ) -> None:
         self._bot = bot
+        self._signals = signals or DeliverySignals()
         self._db = db
         self._clock = clock
         self.limits = limits or RateLimits()
@@ -80,6 +83,7 @@ class Sender:
         writer = asyncio.create_task(self._results.run(), name="outbox-results")
         try:
             while True:
+                self._signals.progressed("sender")
                 try:
                     await self._send_next()
                 except Exception:
