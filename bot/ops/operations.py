@@ -20,6 +20,8 @@ from bot.db import tally
 from bot.db.database import Database
 from bot.delivery.bot_api import DeliveryBot
 from bot.delivery.poller import Poller
+from bot.delivery.webhook import WebhookIntake
+from bot.delivery.webhook_registration import LOOK_EVERY_SECONDS, WebhookRegistration
 from bot.ops import readiness, snapshot
 from bot.ops.metrics import Metrics
 from bot.ops.observer import Observer
@@ -69,6 +71,18 @@ class Operations:
             bot=bot,
             wake_sender=wake_sender,
         )
+        self.webhook: WebhookRegistration | None = None
+        intake: WebhookIntake | None = None
+        if settings.webhook:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+            intake = WebhookIntake(db, clock, secret=secret, on_stored=wake_dispatcher, signals=self.observer)
+            self.webhook = WebhookRegistration(
+                bot,
+                url=settings.webhook_url or "",
+                secret=secret,
+                max_connections=settings.webhook_max_connections,
+                signals=self.observer,
+            )
         self.side_door: SideDoor | None = None
         if settings.http_port is not None:
             self.side_door = SideDoor(
@@ -77,6 +91,7 @@ class Operations:
                 health=self.health,
                 readiness=self.readiness,
                 metrics=self.metrics_page,
+                webhook=(settings.webhook_path, intake.receive) if intake is not None else None,
             )
         self.metrics.describe_instance(mode=self.mode)
         self._state = "starting"  # then "running", then "stopping"
@@ -109,7 +124,10 @@ class Operations:
         self._watching = asyncio.create_task(self.watchdog.run(), name="watchdog")
 
     def intake(self, poller: Poller) -> Coroutine[Any, Any, None]:
-        """What the lease holder runs to take in updates: the poller."""
+        """What the lease holder runs to take in updates: the poller, or the webhook's registration."""
+        if self.webhook is not None:
+            self.observer.expect("webhook", within=LOOK_EVERY_SECONDS + 120.0)
+            return self.webhook.run()
         self.observer.expect("poller", within=2.0 * self._settings.polling_timeout + 90.0)
         return poller.run()
 

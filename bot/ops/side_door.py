@@ -16,6 +16,8 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from bot.delivery.webhook import MAX_BODY_BYTES
+
 log = logging.getLogger(__name__)
 
 # Seconds a stopping side door lets requests in progress (a webhook POST being stored) finish.
@@ -52,7 +54,7 @@ class SideDoor:
         self.port: int | None = None  # the port it listens on, once open (port 0 picks a free one)
 
     async def open(self) -> None:
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_BODY_BYTES)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics_page)
