@@ -108,6 +108,17 @@ async def take_pending(
     return ready, given_up
 
 
+async def give_back(session: AsyncSession, update_ids: Collection[int]) -> None:
+    """Updates that were taken but never started (the dispatcher stopped first): that take does not
+    count as an attempt, so that restarts during a burst never set an update aside as failed."""
+    if update_ids:
+        await session.execute(
+            update(_inbox_table)
+            .where(_inbox.update_id.in_(list(update_ids)), _inbox.status == "pending", _inbox.attempts > 0)
+            .values(attempts=_inbox.attempts - 1)
+        )
+
+
 async def mark_done(session: AsyncSession, update_ids: Collection[int], now: datetime) -> None:
     if update_ids:
         await _set_aside(session, update_ids, "done", now)
