@@ -21,6 +21,7 @@ from bot.log import setup_logging
 
 if TYPE_CHECKING:
     from bot.db.migrate import Upgrade
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"buurtbot: {exc}", file=sys.stderr)
         return 2
     # `run` tells what it is doing; the other commands answer, and libraries speak only of trouble.
-    setup_logging(settings.log_level, token, quiet_libraries=args.command != "run")
+    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    setup_logging(settings.log_level, token, webhook_secret, quiet_libraries=args.command != "run")
     if args.command == "run":
         try:
             _check_catalogs(settings.default_language)
@@ -167,9 +169,15 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+# `run` ends this many seconds after SIGTERM at the latest (Docker's default patience is 10 s): what is
+# stored is safe in the database, and what did not finish in time runs again at the next start.
+STOP_WITHIN_SECONDS = 8.0
+
+
 async def _run(settings: Settings) -> int:
     from telegram.error import InvalidToken
 
+    from bot.ops.side_door import SideDoorUnavailable
     from bot.runtime import Runtime
 
     stop = asyncio.Event()
@@ -186,13 +194,32 @@ async def _run(settings: Settings) -> int:
     except InvalidToken:
         print(f"buurtbot: Telegram does not accept this token. {BOTFATHER_HELP}", file=sys.stderr)
         return 1
+    except SideDoorUnavailable as exc:
+        print(f"buurtbot: {exc}", file=sys.stderr)
+        return 1
     except Exception as error:  # a part that must not fail has failed, or starting failed unexpectedly
         log.error("stopped because of an error", exc_info=error)
         print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
         return 1
     finally:
-        await runtime.stop()
+        await _stop_in_time(runtime)
     return 0
+
+
+async def _stop_in_time(runtime: Runtime) -> None:
+    """Stop the runtime, letting the work in flight finish, but no longer than STOP_WITHIN_SECONDS."""
+    began = time.monotonic()
+    try:
+        async with asyncio.timeout(STOP_WITHIN_SECONDS):
+            await runtime.stop()
+    except TimeoutError:
+        log.warning(
+            "stopped after %.0f s without waiting for the rest; what was not finished runs again at the next "
+            "start",
+            STOP_WITHIN_SECONDS,
+        )
+        return
+    log.info("stopped in %.1f s", time.monotonic() - began)
 
 
 async def _first_of(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
