@@ -25,7 +25,7 @@ from tests.conversation import People
 from tests.delivery.webhook_relay import relaying
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import eventually, serving, side_door_url
+from tests.ops.serving import eventually, scrape, serving, side_door_url, value
 
 SECRET = "webhook-secret_for-TESTS-0123"
 URL = "https://bot.example.nl/telegram/hook"
@@ -112,11 +112,14 @@ async def test_a_post_without_the_right_secret_gets_401_and_nothing_is_stored(
         # The secret is checked before the body is read: a forged POST's size does not matter.
         forged_and_large = await post(hook, b"x" * (MAX_BODY_BYTES + 1000), secret="nope")
         stored = await stored_updates(db)
+        samples, _, _ = await scrape(bot)
 
     assert [status for status, _ in (missing, wrong, empty, forged_and_large)] == [401, 401, 401, 401]
     assert json.loads(wrong[1]) == {"error": "wrong or missing secret token"}
     assert stored == 0
     assert telegram.calls("sendMessage", chat_id=3001) == []
+    assert value(samples, "buurtbot_webhook_requests_total", outcome="unauthorized") == 4
+    assert value(samples, "buurtbot_webhook_requests_total", outcome="stored") == 0
 
 
 @pytest.mark.parametrize(
@@ -163,11 +166,16 @@ async def test_an_update_is_stored_before_its_200_and_one_sent_again_is_handled_
         await telegram.wait_for(lambda: bool(telegram.calls("sendMessage", chat_id=3002)))
         and_again = await post(hook, update)  # even after it was handled
         stored_in_the_end = await stored_updates(db)
+        samples, _, _ = await scrape(bot)
 
     assert (first[0], again[0], and_again[0]) == (200, 200, 200)
     assert first[1] == again[1] == ""
     assert stored_at_200 == stored_in_the_end == 1
     assert len(telegram.calls("sendMessage", chat_id=3002)) == 1
+    assert value(samples, "buurtbot_webhook_requests_total", outcome="stored") == 1
+    assert value(samples, "buurtbot_webhook_requests_total", outcome="duplicate") == 2
+    assert value(samples, "buurtbot_updates_taken_total", kind="message", via="webhook") == 1
+    assert value(samples, "buurtbot_webhook_store_duration_seconds_count") == 3
 
 
 async def test_any_instance_takes_updates_in_and_the_lease_holder_handles_them(

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.runtime import Runtime
 from tests.conftest import make_settings
@@ -56,3 +57,35 @@ async def eventually(condition: Callable[[], bool], timeout: float = 15.0) -> No
     while not condition():
         assert loop.time() < deadline, "condition not reached"
         await asyncio.sleep(0.02)
+
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+async def scrape(runtime: Runtime) -> tuple[Samples, dict[str, str], str]:
+    """(value of each sample by name and labels, type of each family, content type)."""
+    async with aiohttp.ClientSession() as http, http.get(side_door_url(runtime, "/metrics")) as response:
+        assert response.status == 200
+        page = await response.text()
+        content_type = response.headers["Content-Type"]
+    samples: Samples = {}
+    types: dict[str, str] = {}
+    for family in text_string_to_metric_families(page):
+        types[family.name] = family.type
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples, types, content_type
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+async def scraped(runtime: Runtime, name: str, expected: float, **labels: str) -> Samples:
+    """Scrape until the sample has the expected value (a job's run is counted just after it)."""
+    for _ in range(500):
+        samples, _, _ = await scrape(runtime)
+        if value(samples, name, **labels) == expected:
+            return samples
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{name}{labels} never became {expected}")

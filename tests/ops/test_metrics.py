@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
 
-import aiohttp
-from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,43 +13,12 @@ from bot.db.models import Checkin, Member
 from bot.delivery import lease, outbox
 from bot.jobs.checkins import sweep
 from bot.ops import heartbeats
-from bot.runtime import LEASE, Runtime
+from bot.runtime import LEASE
 from bot.services import buurten, checkin_ladder
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import eventually, serving, side_door_url
+from tests.ops.serving import eventually, scrape, scraped, serving, value
 from tests.services.checkin_helpers import local, move_to, opts_in, resident
-
-Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-async def scrape(runtime: Runtime) -> tuple[Samples, dict[str, str], str]:
-    """(value of each sample by name and labels, type of each family, content type)."""
-    async with aiohttp.ClientSession() as http, http.get(side_door_url(runtime, "/metrics")) as response:
-        assert response.status == 200
-        page = await response.text()
-        content_type = response.headers["Content-Type"]
-    samples: Samples = {}
-    types: dict[str, str] = {}
-    for family in text_string_to_metric_families(page):
-        types[family.name] = family.type
-        for sample in family.samples:
-            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return samples, types, content_type
-
-
-def value(samples: Samples, name: str, **labels: str) -> float:
-    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
-
-
-async def scraped(runtime: Runtime, name: str, expected: float, **labels: str) -> Samples:
-    """Scrape until the sample has the expected value (a job's run is counted just after it)."""
-    for _ in range(500):
-        samples, _, _ = await scrape(runtime)
-        if value(samples, name, **labels) == expected:
-            return samples
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"{name}{labels} never became {expected}")
 
 
 async def open_checkin(session: AsyncSession, telegram_id: int) -> int:
