@@ -29,7 +29,8 @@ DESCRIPTION = "Buurtbot: a Telegram bot for neighbour help in Dutch buurten."
 EPILOG = (
     "Settings come from BUURTBOT_* environment variables or a .env file: BUURTBOT_TOKEN (required for "
     "'run'), BUURTBOT_DATABASE_URL, BUURTBOT_API_BASE_URL, BUURTBOT_ADMIN_IDS, BUURTBOT_DEFAULT_LANGUAGE, "
-    "BUURTBOT_TIMEZONE. See README.md."
+    "BUURTBOT_TIMEZONE, BUURTBOT_HTTP_PORT (health, metrics), BUURTBOT_WEBHOOK_URL and _SECRET (webhook "
+    "instead of polling). See README.md."
 )
 
 
@@ -39,9 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser(
         "run",
-        help="bring the database up to date, then run the bot (long polling) until stopped",
-        description="Bring the database schema up to date, then run the bot with long polling. "
-        "Stop it with Ctrl+C or SIGTERM; nothing it received or queued is lost.",
+        help="bring the database up to date, then run the bot until stopped",
+        description="Bring the database schema up to date, then run the bot: long polling, or a webhook "
+        "when BUURTBOT_WEBHOOK_URL is set. Stop it with Ctrl+C or SIGTERM: it finishes what it started "
+        "and exits within 10 s; nothing it received or queued is lost.",
     )
     commands.add_parser(
         "migrate",
