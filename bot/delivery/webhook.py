@@ -4,6 +4,9 @@ Telegram sends an update again until it gets a 2xx (for up to a day), so answeri
 commit loses nothing: a crash, a full disk or a database that is away means no 200, and Telegram tries
 again. An update_id stored before is acknowledged and not stored again, so it is handled once.
 
+POSTs that arrive while an earlier batch is being written wait for the next transaction together
+(a group commit): under load, one transaction stores many updates, as one getUpdates answer does.
+
 Before anything else the secret Telegram sends along (`X-Telegram-Bot-Api-Secret-Token`, set with
 setWebhook) is compared in constant time; a POST without it gets 401 before its body is read or the
 database is touched, so a flood of forged POSTs costs a header comparison each. Bodies are bounded.
@@ -53,6 +56,8 @@ class WebhookIntake:
         self._on_stored = on_stored
         self._signals = signals or DeliverySignals()
         self._max_body = max_body_bytes
+        self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def receive(self, request: web.Request) -> web.StreamResponse:
         """The aiohttp handler for POST <webhook path>."""
@@ -100,15 +105,38 @@ class WebhookIntake:
         return b"".join(chunks)
 
     async def _store(self, update: dict[str, Any]) -> bool:
-        chat = inbox.chat_of(update)
+        """True once `update` is committed to the inbox, False when it was there before."""
+        stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((update, stored))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting(), name="webhook-intake")
+        return await asyncio.shield(stored)  # a POST given up on is still written, with the others
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            updates = [update for update, _ in batch]
+            try:
+                new = await self._write(updates)
+            except Exception as error:
+                for _, stored in batch:
+                    if not stored.done():
+                        stored.set_exception(error)
+                continue
+            for update, stored in batch:
+                if not stored.done():
+                    stored.set_result(int(update["update_id"]) in new)
+                    new.discard(int(update["update_id"]))  # the same update twice: the second is old
+
+    async def _write(self, updates: list[dict[str, Any]]) -> set[int]:
+        private_chats = {chat for chat in map(inbox.chat_of, updates) if chat is not None and chat > 0}
         async with self._db.begin() as session:
-            stored = await inbox.store(session, [update], self._clock.now()) == 1
-            if stored and chat is not None and chat > 0:
-                # Someone who blocked us and now writes again can be reached again (as after polling).
-                await chats.mark_reachable(session, [chat])
-        if stored:
-            self._signals.updates_taken([update], via="webhook")
-        return stored
+            new = await inbox.store_new(session, updates, self._clock.now())
+            # Someone who blocked us and now writes again can be reached again (as after polling).
+            await chats.mark_reachable(session, private_chats)
+        if new:
+            self._signals.updates_taken([u for u in updates if int(u["update_id"]) in new], via="webhook")
+        return new
 
 
 class _TooLarge(Exception):

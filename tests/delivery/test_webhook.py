@@ -7,19 +7,21 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.clock import SystemClock
 from bot.db.database import Database
 from bot.db.models import InboxUpdate
+from bot.delivery import lease
 from bot.delivery.poller import ALLOWED_UPDATES
 from bot.delivery.webhook import MAX_BODY_BYTES, SECRET_HEADER, WebhookIntake
 from bot.ops.side_door import Report, SideDoor
-from bot.runtime import Runtime
+from bot.runtime import LEASE, Runtime
 from tests.command_line import closed_port
 from tests.conversation import People
 from tests.delivery.webhook_relay import relaying
@@ -59,6 +61,11 @@ async def post(
         payload = pieces()
     async with aiohttp.ClientSession() as http, http.post(url, data=payload, headers=headers) as response:
         return response.status, await response.text()
+
+
+async def someone_else_holds_the_lease(db: Database, clock: FakeClock) -> None:
+    async with db.begin() as session:
+        await lease.acquire(session, LEASE, "elsewhere:1:abc", now=clock.now(), ttl=timedelta(days=1))
 
 
 async def stored_updates(db: Database) -> int:
@@ -192,6 +199,29 @@ async def test_any_instance_takes_updates_in_and_the_lease_holder_handles_them(
 
     assert status == 200
     assert len(telegram.calls("setWebhook")) == 1, "only the lease holder tells Telegram"
+
+
+async def test_posts_that_arrive_together_are_stored_together(
+    database_url: str, db: Database, telegram: FakeTelegram, clock: FakeClock
+) -> None:
+    await someone_else_holds_the_lease(db, clock)  # a standby: its only transactions are the intake's
+    async with webhook_bot(database_url, telegram, clock) as standby:
+        hook = side_door_url(standby, PATH)
+        updates = [an_update(telegram, user_id, "/start") for user_id in range(3100, 3200)]
+        commits = 0
+
+        def count(_connection: object) -> None:
+            nonlocal commits
+            commits += 1
+
+        event.listen(standby.db.engine.sync_engine, "commit", count)
+        answers = await asyncio.gather(*(post(hook, update) for update in updates))
+        event.remove(standby.db.engine.sync_engine, "commit", count)
+        stored = await stored_updates(db)
+
+    assert {status for status, _ in answers} == {200}
+    assert stored == 100
+    assert commits < 50, f"{commits} transactions for 100 POSTs that came at once"
 
 
 async def test_switching_back_to_polling_deletes_the_webhook_and_polls_again(
