@@ -22,6 +22,7 @@ from bot.delivery.poller import ALLOWED_UPDATES
 from bot.delivery.webhook import MAX_BODY_BYTES, SECRET_HEADER, WebhookIntake
 from bot.ops.side_door import Report, SideDoor
 from bot.runtime import LEASE, Runtime
+from tests.buttons import TEST_TOKEN
 from tests.command_line import closed_port
 from tests.conversation import People
 from tests.delivery.webhook_relay import relaying
@@ -105,6 +106,21 @@ async def test_webhook_mode_sets_the_webhook_stops_polling_and_residents_are_ans
     [mode] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("updates come by")]
     assert mode.startswith(f"updates come by webhook to {URL} (HTTP side door on 127.0.0.1:")
     assert SECRET not in caplog.text
+
+
+async def test_while_the_webhook_is_set_telegram_refuses_get_updates_with_409(
+    database_url: str, telegram: FakeTelegram, clock: FakeClock
+) -> None:
+    async with webhook_bot(database_url, telegram, clock):
+        await telegram.wait_for(lambda: bool(telegram.calls("setWebhook")))
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(f"{telegram.base_url}/bot{TEST_TOKEN}/getUpdates", json={"timeout": 0}) as response,
+        ):
+            status, answer = response.status, await response.json()
+
+    assert status == 409
+    assert answer["description"].startswith("Conflict: can't use getUpdates method while webhook is active")
 
 
 async def test_a_post_without_the_right_secret_gets_401_and_nothing_is_stored(
