@@ -20,8 +20,8 @@ from prometheus_client import (
     PlatformCollector,
     ProcessCollector,
     disable_created_metrics,
-    generate_latest,
 )
+from prometheus_client.exposition import choose_encoder
 
 from bot import __version__
 from bot.db.tally import Key
@@ -201,5 +201,8 @@ class Metrics:
         for kind in {*alarm_kinds, *snapshot.alarms_raised}:
             self.alarm.labels(kind).set(1 if kind in snapshot.alarms_raised else 0)
 
-    def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+    def exposition(self, accept: str = "") -> tuple[bytes, str]:
+        """The page and its content type, in the format the scraper asks for (`Accept`): Prometheus'
+        text format, or OpenMetrics."""
+        encode, content_type = choose_encoder(accept)
+        return encode(self.registry), content_type

@@ -170,7 +170,7 @@ class Operations:
         ready, found = await readiness.check(self._db)
         return Report(ready, {**facts, **found, "status": "ready" if ready else "not ready"})
 
-    async def metrics_page(self) -> bytes:
+    async def metrics_page(self, accept: str = "") -> tuple[bytes, str]:
         async with self._metrics_turn:  # scrapes at once share the database's answer
             seen: snapshot.Snapshot | None = None
             with contextlib.suppress(Exception):
@@ -178,7 +178,7 @@ class Operations:
                     seen = await snapshot.take(session, now=self._clock.now())
             self.metrics.lease_held.set(1 if self._leading() else 0)
             self.metrics.show(seen, alarm_kinds=self.watchdog.kinds)
-            return self.metrics.exposition()
+            return self.metrics.exposition(accept)
 
     # -- helpers --------------------------------------------------------------------------------------
 

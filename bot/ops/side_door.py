@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.delivery.webhook import MAX_BODY_BYTES
 
@@ -44,7 +43,7 @@ class SideDoor:
         port: int,
         health: Callable[[], Report],
         readiness: Callable[[], Awaitable[Report]],
-        metrics: Callable[[], Awaitable[bytes]],
+        metrics: Callable[[str], Awaitable[tuple[bytes, str]]],  # Accept header -> page, content type
         webhook: tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]] | None = None,
     ) -> None:
         self._host, self._port = host, port
@@ -88,10 +87,10 @@ class SideDoor:
     async def _readyz(self, _request: web.Request) -> web.Response:
         return _json(await self._readiness())
 
-    async def _metrics_page(self, _request: web.Request) -> web.Response:
-        body = await self._metrics()
+    async def _metrics_page(self, request: web.Request) -> web.Response:
+        body, content_type = await self._metrics(request.headers.get("Accept", ""))
         response = web.Response(body=body)
-        response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+        response.headers["Content-Type"] = content_type
         return response
 
 

@@ -292,5 +292,5 @@ async def _ready() -> Report:
     return Report(True)
 
 
-async def _no_metrics() -> bytes:
-    return b""
+async def _no_metrics(_accept: str) -> tuple[bytes, str]:
+    return b"", "text/plain"

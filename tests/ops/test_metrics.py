@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +18,7 @@ from bot.runtime import LEASE
 from bot.services import buurten, checkin_ladder
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import eventually, scrape, scraped, serving, value
+from tests.ops.serving import eventually, scrape, scraped, serving, side_door_url, value
 from tests.services.checkin_helpers import local, move_to, opts_in, resident
 
 
@@ -42,7 +43,7 @@ async def test_a_start_is_counted_taken_handled_timed_and_answered(
         await scraped(bot, "buurtbot_inbox_waiting", 0)  # marked done a moment after it was handled
         samples, types, content_type = await scrape(bot)
 
-    assert content_type.startswith("text/plain; version=")
+    assert content_type == "text/plain; version=0.0.4; charset=utf-8"
     assert value(samples, "buurtbot_updates_taken_total", kind="message", via="polling") == 1
     assert value(samples, "buurtbot_updates_taken_total", kind="callback_query", via="polling") == 0
     assert value(samples, "buurtbot_updates_handled_total", kind="message") == 1
@@ -159,3 +160,20 @@ async def test_a_sweep_run_is_counted_here_and_its_last_good_run_kept_in_the_dat
     )
     digest_at = (clock.now() - timedelta(minutes=3)).timestamp()
     assert value(samples, "buurtbot_sweep_last_run_timestamp_seconds", sweep="weekly-digest") == digest_at
+
+
+async def test_a_scraper_that_asks_for_openmetrics_gets_it(
+    database_url: str, telegram: FakeTelegram, clock: FakeClock
+) -> None:
+    async with (
+        serving(database_url, telegram, clock) as bot,
+        aiohttp.ClientSession() as http,
+        http.get(
+            side_door_url(bot, "/metrics"), headers={"Accept": "application/openmetrics-text;version=1.0.0"}
+        ) as response,
+    ):
+        content_type, page = response.headers["Content-Type"], await response.text()
+
+    assert content_type.startswith("application/openmetrics-text; version=1.0.0")
+    assert page.endswith("# EOF\n")
+    assert "buurtbot_updates_taken_total{" in page
