@@ -14,7 +14,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot.clock import Clock
 from bot.db.database import Database
@@ -31,12 +31,16 @@ AT_ONCE = 20
 
 
 async def deliver_overdue(db: Database, bot: DeliveryBot, clock: Clock, *, after: timedelta) -> int:
-    """Send watchdog messages pending for longer than `after`; returns how many Telegram accepted."""
+    """Send watchdog messages pending for longer than `after`; returns how many Telegram accepted.
+
+    One at a time, each claimed first: when Telegram cannot be reached, one attempt fails and the rest
+    wait for the next look, instead of a look that hangs on each of them in turn.
+    """
     now = clock.now()
     async with db.begin() as session:
-        rows = (
-            await session.execute(
-                select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.method, OutboxMessage.payload)
+        overdue = list(
+            await session.scalars(
+                select(OutboxMessage.id)
                 .where(
                     OutboxMessage.dedupe_key.like(f"{DEDUPE_PREFIX}%"),
                     OutboxMessage.status == "pending",
@@ -45,33 +49,45 @@ async def deliver_overdue(db: Database, bot: DeliveryBot, clock: Clock, *, after
                 )
                 .order_by(OutboxMessage.id)
                 .limit(AT_ONCE)
-                .with_for_update(skip_locked=True)
             )
-        ).all()
-        if not rows:
-            return 0
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([row.id for row in rows]))
-            .values(next_attempt_at=now + CLAIMED_FOR)
         )
     delivered = 0
-    for row in rows:
+    for message_id in overdue:
+        async with db.begin() as session:
+            # Claimed: a sender that wakes up leaves it alone until it is due again.
+            claimed = (
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == message_id,
+                        OutboxMessage.status == "pending",
+                        OutboxMessage.next_attempt_at <= now,
+                    )
+                    .values(next_attempt_at=now + CLAIMED_FOR)
+                    .returning(OutboxMessage.chat_id, OutboxMessage.method, OutboxMessage.payload)
+                )
+            ).one_or_none()
+        if claimed is None:  # the sender took it meanwhile
+            continue
         try:
-            answer = await bot.call(row.method, {"chat_id": row.chat_id, **row.payload})
+            answer = await bot.call(claimed.method, {"chat_id": claimed.chat_id, **claimed.payload})
         except Forbidden as exc:  # the operator blocked the bot
             async with db.begin() as session:
-                await outbox.mark_chat_unreachable(session, row.chat_id, now=clock.now(), error=exc.message)
+                await outbox.mark_chat_unreachable(
+                    session, claimed.chat_id, now=clock.now(), error=exc.message
+                )
             continue
         except TelegramError as exc:
             async with db.begin() as session:
                 await outbox.retry_later(
-                    session, row.id, at=clock.now() + TRY_AGAIN_AFTER, error=exc.message, count=False
+                    session, message_id, at=clock.now() + TRY_AGAIN_AFTER, error=exc.message, count=False
                 )
+            if isinstance(exc, NetworkError):  # Telegram is away: the others wait for the next look
+                break
             continue
         sent_id = answer.get("message_id") if isinstance(answer, dict) else None
         async with db.begin() as session:
-            await outbox.mark_sent(session, row.id, now=clock.now(), sent_message_id=sent_id)
+            await outbox.mark_sent(session, message_id, now=clock.now(), sent_message_id=sent_id)
         delivered += 1
     if delivered:
         log.warning("watchdog: the outbox was not moving; delivered %d of its messages itself", delivered)
