@@ -23,7 +23,7 @@ import time  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from typing import Any  # noqa: E402
 
-from bench import outbox, throughput  # noqa: E402
+from bench import outbox, throughput, webhook  # noqa: E402
 from bench.common import busy_warning, machine, quiet_logging, source_version  # noqa: E402
 from bench.databases import POSTGRES_MISSING, postgres_url, postgres_version  # noqa: E402
 
@@ -36,7 +36,7 @@ def main() -> None:
     )
     throughput.add_options(parser)
     outbox.add_options(parser)
-    parser.add_argument("--only", choices=["throughput", "outbox"], help="run one benchmark only")
+    parser.add_argument("--only", choices=["throughput", "webhook", "outbox"], help="run one benchmark only")
     args = parser.parse_args()
     quiet_logging()
     if warning := busy_warning():
@@ -57,6 +57,14 @@ def main() -> None:
             print(throughput.describe(results[-1]), flush=True)
         _write("throughput", facts, vars(args), results)
         tables.append(_throughput_table(results, args.repeats))
+    if args.only in (None, "webhook"):
+        results = []
+        for backend in backends:
+            options = {"updates": args.updates, "repeats": args.repeats, "warmup": args.warmup}
+            results.append(asyncio.run(webhook.compare(backend, **options)))
+            print(webhook.describe(results[-1]), flush=True)
+        _write("webhook", facts, vars(args), results)
+        tables.append(_webhook_table(results, args.repeats))
     if args.only in (None, "outbox"):
         results = []
         for backend in backends:
@@ -93,6 +101,21 @@ def _throughput_table(results: list[dict[str, Any]], repeats: int) -> str:
             f"{r['database']:<11} {bb['updates_per_second']:>9.0f} {echo['updates_per_second']:>9.0f} "
             f"{r['ratio']:>6.2f} {'ok' if r['meets_goal'] else 'MISS':>5}  "
             f"{bb['cpu_ms_per_update']:.1f}/{echo['cpu_ms_per_update']:.1f}"
+        )
+    return "\n".join(lines)
+
+
+def _webhook_table(results: list[dict[str, Any]], repeats: int) -> str:
+    lines = [
+        f"Webhook next to polling: /start from different people, updates per second (median of {repeats})",
+        f"{'database':<11} {'polling':>8} {'webhook':>8}  POST to stored p50/p99 ms: burst, steady",
+    ]
+    for r in results:
+        burst, paced = r["post_to_stored_ms"], r["paced_post_to_stored_ms"]
+        lines.append(
+            f"{r['database']:<11} {r['polling_per_second']:>8.0f} {r['webhook_per_second']:>8.0f}  "
+            f"{burst['p50']:.1f}/{burst['p99']:.1f} ({r['connections']} at once), "
+            f"{paced['p50']:.1f}/{paced['p99']:.1f} (at {r['paced_rate']}/s)"
         )
     return "\n".join(lines)
 

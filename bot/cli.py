@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from bot import __version__, cli_buurt, cli_coordinator, i18n
+from bot import __version__, cli_backup, cli_buurt, cli_coordinator, i18n
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
 
 if TYPE_CHECKING:
     from bot.db.migrate import Upgrade
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ DESCRIPTION = "Buurtbot: a Telegram bot for neighbour help in Dutch buurten."
 EPILOG = (
     "Settings come from BUURTBOT_* environment variables or a .env file: BUURTBOT_TOKEN (required for "
     "'run'), BUURTBOT_DATABASE_URL, BUURTBOT_API_BASE_URL, BUURTBOT_ADMIN_IDS, BUURTBOT_DEFAULT_LANGUAGE, "
-    "BUURTBOT_TIMEZONE. See README.md."
+    "BUURTBOT_TIMEZONE, BUURTBOT_HTTP_PORT (health, metrics), BUURTBOT_WEBHOOK_URL and _SECRET (webhook "
+    "instead of polling). See README.md."
 )
 
 
@@ -40,9 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.add_parser(
         "run",
-        help="bring the database up to date, then run the bot (long polling) until stopped",
-        description="Bring the database schema up to date, then run the bot with long polling. "
-        "Stop it with Ctrl+C or SIGTERM; nothing it received or queued is lost.",
+        help="bring the database up to date, then run the bot until stopped",
+        description="Bring the database schema up to date, then run the bot: long polling, or a webhook "
+        "when BUURTBOT_WEBHOOK_URL is set. Stop it with Ctrl+C or SIGTERM: it finishes what it started "
+        "and exits within 10 s; nothing it received or queued is lost.",
     )
     commands.add_parser(
         "migrate",
@@ -51,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cli_buurt.add_parser(commands)
     cli_coordinator.add_parser(commands)
+    cli_backup.add_parser(commands)
     return parser
 
 
@@ -63,13 +67,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"buurtbot: {exc}", file=sys.stderr)
         return 2
     # `run` tells what it is doing; the other commands answer, and libraries speak only of trouble.
-    setup_logging(settings.log_level, token, quiet_libraries=args.command != "run")
+    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    setup_logging(settings.log_level, token, webhook_secret, quiet_libraries=args.command != "run")
     if args.command == "run":
         try:
             _check_catalogs(settings.default_language)
         except i18n.MissingCatalog as exc:
             print(f"buurtbot: cannot start: {exc}", file=sys.stderr)
             return 2
+    if args.command == "backup":  # of the database as it is: a backup before an upgrade is the point
+        return cli_backup.run(args, settings.database_url)
     # Alembic is only imported by the commands that need it.
     from bot.db.migrate import MigrationLocked
 
@@ -185,9 +192,15 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+# `run` ends this many seconds after SIGTERM at the latest (Docker's default patience is 10 s): what is
+# stored is safe in the database, and what did not finish in time runs again at the next start.
+STOP_WITHIN_SECONDS = 8.0
+
+
 async def _run(settings: Settings) -> int:
     from telegram.error import InvalidToken
 
+    from bot.ops.side_door import SideDoorUnavailable
     from bot.runtime import Runtime
 
     stop = asyncio.Event()
@@ -204,13 +217,32 @@ async def _run(settings: Settings) -> int:
     except InvalidToken:
         print(f"buurtbot: Telegram does not accept this token. {BOTFATHER_HELP}", file=sys.stderr)
         return 1
+    except SideDoorUnavailable as exc:
+        print(f"buurtbot: {exc}", file=sys.stderr)
+        return 1
     except Exception as error:  # a part that must not fail has failed, or starting failed unexpectedly
         log.error("stopped because of an error", exc_info=error)
         print(f"buurtbot: stopped because of an error: {type(error).__name__}", file=sys.stderr)
         return 1
     finally:
-        await runtime.stop()
+        await _stop_in_time(runtime)
     return 0
+
+
+async def _stop_in_time(runtime: Runtime) -> None:
+    """Stop the runtime, letting the work in flight finish, but no longer than STOP_WITHIN_SECONDS."""
+    began = time.monotonic()
+    try:
+        async with asyncio.timeout(STOP_WITHIN_SECONDS):
+            await runtime.stop()
+    except TimeoutError:
+        log.warning(
+            "stopped after %.0f s without waiting for the rest; what was not finished runs again at the next "
+            "start",
+            STOP_WITHIN_SECONDS,
+        )
+        return
+    log.info("stopped in %.1f s", time.monotonic() - began)
 
 
 async def _first_of(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:

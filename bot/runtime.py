@@ -30,11 +30,14 @@ from bot.delivery import lease
 from bot.delivery.bot_api import delivery_bot
 from bot.delivery.buttons import button_seal
 from bot.delivery.dispatcher import CHATS_AT_ONCE, Dispatcher
+from bot.delivery.http_client import AiohttpRequest
 from bot.delivery.limits import RateLimits
 from bot.delivery.poller import Poller
 from bot.delivery.sender import Sender, SenderSettings
 from bot.handlers.commands import publish_admin_commands, publish_commands
 from bot.handlers.context import Dependencies
+from bot.jobs import sweeps
+from bot.ops.operations import Operations
 from bot.services import authority, bot_facts, members
 
 log = logging.getLogger(__name__)
@@ -85,15 +88,36 @@ class Runtime:
         # lease and scheduled jobs.
         self.db = Database(settings.database_url, pool_size=CHATS_AT_ONCE + 8)
         self._delivery_bot = delivery_bot(settings)
-        self.sender = Sender(self._delivery_bot, self.db, self.clock, limits=limits, settings=sender_settings)
+        # Health, metrics, the side door, the webhook and the watchdog (bot/ops); the loops report to it.
+        self.ops = Operations(
+            settings,
+            self.db,
+            self.clock,
+            instance=self.instance,
+            lease_name=LEASE,
+            leading=lambda: self.leading,
+            bot=self._delivery_bot,
+            wake_dispatcher=lambda: self.dispatcher.wake(),
+            wake_sender=lambda: self.sender.wake(),
+            sweeps=[(s.name, s.every, s.first) for s in sweeps(settings)],
+        )
+        signals = self.ops.observer
+        self.sender = Sender(
+            self._delivery_bot, self.db, self.clock, limits=limits, settings=sender_settings, signals=signals
+        )
         deps = Dependencies(settings=settings, db=self.db, clock=self.clock, wake_sender=self.sender.wake)
         self.application: BotApplication = build_application(deps)
+        for bot in (self.application.bot, self._delivery_bot):
+            for request in bot._request:  # python-telegram-bot has no public way to reach both
+                if isinstance(request, AiohttpRequest):
+                    request.report_to(signals)
         self.dispatcher = Dispatcher(
             self.application,
             self.db,
             self.clock,
             buttons=button_seal(settings.require_token()),
             languages=members.languages_of,
+            signals=signals,
         )
         self.poller = Poller(
             self._delivery_bot,
@@ -101,6 +125,7 @@ class Runtime:
             self.clock,
             on_stored=self.dispatcher.wake,
             timeout=settings.polling_timeout,
+            signals=signals,
         )
         self._lease_ttl = lease_ttl
         self._leading: list[asyncio.Task[None]] = []
@@ -128,6 +153,7 @@ class Runtime:
         Raises InvalidToken at once when Telegram refuses the token: no wait helps against that. On any
         failure or cancellation, call stop().
         """
+        await self.ops.open_side_door()  # /healthz answers (and webhook POSTs are stored) while we wait
         await self._reach_the_bot_api()
         await self._remember_username()
         try:
@@ -137,6 +163,7 @@ class Runtime:
         await self._publish_admin_commands()
         await self.application.start()
         _ALIVE_HERE.add(self.instance)
+        self.ops.started(self.application.job_queue)
         self._lease_keeper = asyncio.create_task(self._keep_lease(), name="lease")
 
     async def _reach_the_bot_api(self) -> None:
@@ -205,6 +232,7 @@ class Runtime:
         if self._stopped:
             return
         self._stopped = True
+        await self.ops.close_side_door()
         if self._lease_keeper is not None:
             self._lease_keeper.cancel()
             await asyncio.gather(self._lease_keeper, return_exceptions=True)
@@ -213,6 +241,7 @@ class Runtime:
         with contextlib.suppress(Exception):
             async with self.db.begin() as session:
                 await lease.release(session, LEASE, self.instance)
+        await self.ops.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
@@ -245,6 +274,7 @@ class Runtime:
                 log.exception("could not renew the lease; trying again")
                 holding = bool(self._leading)
             self.lease_rounds += 1
+            self.ops.observer.progressed("lease")
             if holding and not self._leading:
                 log.info("this instance now polls, dispatches and sends")
                 self._start_leading()
@@ -254,10 +284,12 @@ class Runtime:
             await asyncio.sleep(self._lease_ttl.total_seconds() / 3)
 
     def _start_leading(self) -> None:
+        self.ops.began_leading()
         self._leading = [
             self._supervise(self.dispatcher.run(), "dispatcher"),
             self._supervise(self.sender.run(), "sender"),
-            self._supervise(self.poller.run(), "poller"),
+            # Long polling, or in webhook mode telling Telegram where to send updates.
+            self._supervise(self.ops.intake(self.poller), "intake"),
         ]
 
     def _supervise(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
@@ -273,14 +305,15 @@ class Runtime:
     async def _stop_leading(self) -> None:
         if not self._leading:
             return
-        dispatcher, sender, poller = self._leading
+        dispatcher, sender, intake = self._leading
         # First stop taking in updates, then stop handling them, then finish what is on the wire.
-        for task, part in ((poller, None), (dispatcher, self.dispatcher), (sender, self.sender)):
+        for task, part in ((intake, None), (dispatcher, self.dispatcher), (sender, self.sender)):
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             if part is not None:
                 await part.stop()
         self._leading = []
+        self.ops.stopped_leading()
 
 
 async def _close_connections(bot: Bot) -> None:

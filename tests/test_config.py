@@ -118,3 +118,76 @@ def test_migrate_brings_a_new_database_up_to_date(tmp_path: Path) -> None:
 def test_settings_can_be_given_directly() -> None:
     settings = Settings(_env_file=None, token=TEST_TOKEN)
     assert settings.require_token() == TEST_TOKEN
+
+
+WEBHOOK = {
+    "BUURTBOT_WEBHOOK_URL": "https://bot.example.nl/telegram/buurtbot",
+    "BUURTBOT_WEBHOOK_SECRET": "s3cret_-Of-the-webhook",
+    "BUURTBOT_HTTP_PORT": "8081",
+}
+
+
+def test_the_side_door_is_off_and_updates_come_by_polling_by_default() -> None:
+    settings = load_settings()
+    assert settings.http_port is None
+    assert settings.http_host == "127.0.0.1"
+    assert not settings.webhook
+    assert settings.webhook_max_connections == 40
+    assert (settings.watchdog_outbox_minutes, settings.watchdog_telegram_minutes) == (5, 5)
+    assert settings.watchdog_sweep_intervals == 4
+
+
+def test_webhook_mode_serves_the_public_urls_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in WEBHOOK.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.webhook
+    assert settings.webhook_path == "/telegram/buurtbot"
+    assert settings.http_port == 8081
+
+
+def test_an_empty_webhook_url_means_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUURTBOT_WEBHOOK_URL", "")
+    monkeypatch.setenv("BUURTBOT_HTTP_PORT", "")
+    settings = load_settings()
+    assert not settings.webhook
+    assert settings.http_port is None
+
+
+@pytest.mark.parametrize(
+    ("missing", "hint"),
+    [("BUURTBOT_WEBHOOK_SECRET", "BUURTBOT_WEBHOOK_SECRET"), ("BUURTBOT_HTTP_PORT", "side door")],
+)
+def test_a_webhook_needs_a_secret_and_the_side_door(
+    monkeypatch: pytest.MonkeyPatch, missing: str, hint: str
+) -> None:
+    for name, value in WEBHOOK.items():
+        if name != missing:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match="BUURTBOT_WEBHOOK_URL needs") as error:
+        load_settings()
+    assert hint in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "hint"),
+    [
+        ("BUURTBOT_WEBHOOK_URL", "http://bot.example.nl/telegram", "https://"),
+        ("BUURTBOT_WEBHOOK_URL", "https://bot.example.nl:8080/telegram", "443, 80, 88, 8443"),
+        ("BUURTBOT_WEBHOOK_URL", "https://bot.example.nl/healthz", "side door's own"),
+        ("BUURTBOT_WEBHOOK_URL", "https://bot.example.nl/t?key=1", "?query"),
+        ("BUURTBOT_WEBHOOK_SECRET", "with spaces", "A-Z and a-z"),
+        ("BUURTBOT_WEBHOOK_SECRET", "x" * 257, "1 to 256"),
+        ("BUURTBOT_HTTP_PORT", "70000", "65535"),
+    ],
+)
+def test_wrong_webhook_and_side_door_values_get_a_clear_message_without_the_secret(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, hint: str
+) -> None:
+    for name, good in WEBHOOK.items():
+        monkeypatch.setenv(name, good)
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=variable) as error:
+        load_settings()
+    assert hint in str(error.value)
+    assert "with spaces" not in str(error.value)

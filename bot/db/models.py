@@ -534,3 +534,40 @@ class BuurtHistoryEvent(Base):
     role: Mapped[str] = mapped_column(String(8))  # "member" or "helper"
     change: Mapped[str] = mapped_column(String(8))  # "start" or "stop"
     at: Mapped[datetime]
+
+
+class WatchdogAlarm(Base):
+    """One thing the watchdog watches (`outbox`, `inbox`, `telegram`, `leader`, `sweep:<name>`): whether
+    the operators were told it is stuck, shared by every instance and kept over a restart, so that each
+    raise and each all-clear is told once (`bot/ops/alarms.py`)."""
+
+    __tablename__ = "watchdog_alarms"
+
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(8))  # "raised" or "clear"
+    # Counts the raises: the outbox dedupe keys of one raise and its all-clear carry it.
+    episode: Mapped[int]
+    raised_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]
+    # While raised: since when every look found it well again (it clears after a while of that).
+    ok_since: Mapped[datetime | None]
+
+
+class SweepRun(Base):
+    """When a scheduled sweep last finished without an error, on any instance."""
+
+    __tablename__ = "sweep_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run_at: Mapped[datetime]
+
+
+class InstanceHeartbeat(Base):
+    """The last moment each running instance's own loops were all making progress: a standby reads the
+    lease holder's, to speak up when it has gone silent while still holding the lease."""
+
+    __tablename__ = "instance_heartbeats"
+
+    instance: Mapped[str] = mapped_column(String(64), primary_key=True)
+    beat_at: Mapped[datetime]
+    leading: Mapped[bool]

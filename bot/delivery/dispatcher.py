@@ -19,6 +19,7 @@ from bot.delivery import inbox
 from bot.delivery.batching import Coalescer
 from bot.delivery.buttons import ButtonSeal
 from bot.delivery.inbox import PendingUpdate
+from bot.delivery.signals import DeliverySignals, kind_of
 from bot.delivery.work import HandlingUpdate, KnownSender, handling_update
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ LanguageLookup = Callable[[AsyncSession, Collection[int]], Awaitable[Mapping[int
 CHATS_AT_ONCE = 32
 # Update ids remembered as handled, for `handled()`: far more than are ever in flight at once.
 _REMEMBERED_HANDLED = 10_000
+# Seconds a stopping dispatcher lets the handlers that are running finish (see stop()).
+STOP_GRACE_SECONDS = 5.0
 
 
 class Dispatcher:
@@ -45,8 +48,10 @@ class Dispatcher:
         max_attempts: int = 5,
         idle_poll: float = 1.0,
         languages: LanguageLookup | None = None,
+        signals: DeliverySignals | None = None,
     ) -> None:
         self._application = application
+        self._signals = signals or DeliverySignals()
         self._db = db
         self._clock = clock
         self._buttons = buttons
@@ -63,6 +68,8 @@ class Dispatcher:
         self._done: Coalescer[int] = Coalescer(self._write_done, self._forget)
         self._handled: dict[int, None] = {}  # the latest handled update ids, oldest first
         self._handled_waiters: dict[int, list[asyncio.Future[None]]] = {}
+        self._stopping = False
+        self._not_started: list[int] = []  # taken, then left when stopping: given back to the inbox
 
     def wake(self) -> None:
         self._wake.set()
@@ -82,6 +89,7 @@ class Dispatcher:
         writer = asyncio.create_task(self._done.run(), name="inbox-done")
         try:
             while True:
+                self._signals.progressed("dispatcher")
                 try:
                     taken = await self._take()
                 except Exception:
@@ -99,12 +107,27 @@ class Dispatcher:
             writer.cancel()
             await asyncio.gather(writer, return_exceptions=True)
 
-    async def stop(self) -> None:
-        """Let handlers that are running finish, and record them as done."""
-        for worker in list(self._workers):
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
+    async def stop(self, *, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Let the handlers that are running finish their update, and record them as done.
+
+        Call it after cancelling run(). No worker starts another update. A handler still running after
+        `grace` seconds is cancelled: its transaction rolls back and its update stays pending, as do the
+        updates that were waiting behind it in its chat; they are handled at the next start (or by the
+        instance that takes over), and the ones that never started do not count as an attempt.
+        """
+        self._stopping = True
+        workers = list(self._workers)
+        if workers:
+            _finished, late = await asyncio.wait(workers, timeout=grace)
+            for worker in late:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
         await self._done.drain()
+        if self._not_started:
+            with contextlib.suppress(Exception):  # at worst they count one attempt too many
+                async with self._db.begin() as session:
+                    await inbox.give_back(session, self._not_started)
+            self._not_started = []
 
     async def _take(self) -> int:
         async with self._db.begin() as session:
@@ -120,7 +143,7 @@ class Dispatcher:
             log.error(
                 "update %s stopped the bot %d times; set aside as failed", update_id, self._max_attempts
             )
-        for pending in ready:
+        for index, pending in enumerate(ready):
             self._taken.add(pending.update_id)
             key: object = pending.chat_id if pending.chat_id is not None else ("update", pending.update_id)
             queue = self._chats.get(key)
@@ -128,7 +151,11 @@ class Dispatcher:
                 queue.append(pending)  # that chat's worker takes it after the ones before it
                 continue
             self._chats[key] = deque([pending])
-            await self._slots.acquire()
+            try:
+                await self._slots.acquire()
+            except asyncio.CancelledError:  # stopping while every slot is busy: these never start
+                self._not_started.extend(p.update_id for p in ready[index:])
+                raise
             worker = asyncio.create_task(self._work_through(key, senders))
             self._workers.add(worker)
             worker.add_done_callback(self._workers.discard)
@@ -160,10 +187,11 @@ class Dispatcher:
         }
 
     async def _work_through(self, key: object, senders: dict[int, KnownSender]) -> None:
+        queue = self._chats[key]
+        current: PendingUpdate | None = None
         try:
-            queue = self._chats[key]
-            while queue:
-                pending = queue[0]
+            while queue and not self._stopping:
+                current = pending = queue[0]
                 try:
                     await self._handle(pending, senders.get(pending.update_id))
                 except Exception:
@@ -171,8 +199,10 @@ class Dispatcher:
                     # cannot even read: trying again would fail the same way.
                     log.exception("update %s could not be handled; skipping it", pending.update_id)
                 queue.popleft()
+                current = None
                 self._finished(pending)
         finally:
+            self._not_started.extend(p.update_id for p in queue if p is not current)
             self._chats.pop(key, None)
             self._slots.release()
             self._wake.set()
@@ -197,11 +227,13 @@ class Dispatcher:
             log.info("update %s: a tap on a button this bot did not make for that chat", pending.update_id)
         update = Update.de_json(payload, self._application.bot)
         marker = handling_update.set(HandlingUpdate(pending.update_id, sender=sender))
+        started = self._clock.monotonic()
         try:
             # Handler errors are caught inside process_update and reach our error handler.
             await self._application.process_update(update)
         finally:
             handling_update.reset(marker)
+        self._signals.update_handled(kind_of(pending.payload), self._clock.monotonic() - started)
 
     async def _write_done(self, update_ids: list[int]) -> None:
         async with self._db.begin() as session:

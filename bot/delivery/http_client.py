@@ -27,6 +27,7 @@ from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
 from bot.delivery.buttons import ButtonSeal
+from bot.delivery.signals import DeliverySignals, method_of
 
 _DEFAULT = BaseRequest.DEFAULT_NONE
 _TOKEN_IN_URL = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
@@ -49,6 +50,7 @@ class AiohttpRequest(BaseRequest):
         "_proxies",
         "_read_timeout",
         "_session",
+        "_signals",
         "_write_timeout",
     )
 
@@ -72,6 +74,11 @@ class AiohttpRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
+        self._signals = DeliverySignals()
+
+    def report_to(self, signals: DeliverySignals) -> None:
+        """Tell `signals` the outcome of every request from now on (for /metrics and the watchdog)."""
+        self._signals = signals
 
     @property
     def read_timeout(self) -> float | None:
@@ -133,14 +140,18 @@ class AiohttpRequest(BaseRequest):
                 proxy=proxy,
                 proxy_auth=proxy_auth,
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
         except TimeoutError as error:
+            self._signals.telegram_answered(method_of(url), None)
             raise TimedOut from error
         except aiohttp.ClientError as error:
+            self._signals.telegram_answered(method_of(url), None)
             # The class name helps when the message is empty, as it often is for dropped connections. Some
             # messages hold the URL, and the URL holds the token: the error may be stored (outbox.error).
             message = _TOKEN_IN_URL.sub("bot[token]", str(error))
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {message}") from error
+        self._signals.telegram_answered(method_of(url), response.status)
+        return response.status, body
 
     async def _proxy(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
         """The proxy for this URL's server from HTTP_PROXY / HTTPS_PROXY / NO_PROXY, as httpx (the

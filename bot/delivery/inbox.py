@@ -12,7 +12,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import InboxUpdate
-from bot.db.upsert import insert_ignoring_duplicates
+from bot.db.upsert import dialect_insert, insert_ignoring_duplicates
 
 _inbox_table = cast(Table, InboxUpdate.__table__)
 _inbox = _inbox_table.c
@@ -55,21 +55,30 @@ def sender_of(update: dict[str, Any]) -> int | None:
     return None
 
 
+def _row(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "update_id": int(raw["update_id"]),
+        "chat_id": chat_of(raw),
+        "payload": json.dumps(raw, ensure_ascii=False, separators=(",", ":")),
+        "status": "pending",
+        "applied_steps": 0,
+        "attempts": 0,
+        "received_at": now,
+    }
+
+
 async def store(session: AsyncSession, updates: Sequence[dict[str, Any]], now: datetime) -> int:
     """Store raw updates. One Telegram sends again (after a crash before the offset moved) is kept once."""
-    rows = [
-        {
-            "update_id": int(raw["update_id"]),
-            "chat_id": chat_of(raw),
-            "payload": json.dumps(raw, ensure_ascii=False, separators=(",", ":")),
-            "status": "pending",
-            "applied_steps": 0,
-            "attempts": 0,
-            "received_at": now,
-        }
-        for raw in updates
-    ]
-    return await insert_ignoring_duplicates(session, InboxUpdate, rows)
+    return await insert_ignoring_duplicates(session, InboxUpdate, [_row(raw, now) for raw in updates])
+
+
+async def store_new(session: AsyncSession, updates: Sequence[dict[str, Any]], now: datetime) -> set[int]:
+    """`store`, telling which update ids were new (the others were stored before)."""
+    rows = list({int(raw["update_id"]): _row(raw, now) for raw in reversed(updates)}.values())
+    if not rows:
+        return set()
+    statement = dialect_insert(session, _inbox_table).on_conflict_do_nothing().returning(_inbox.update_id)
+    return {int(update_id) for (update_id,) in await session.execute(statement, rows)}
 
 
 async def next_offset(session: AsyncSession) -> int | None:
@@ -106,6 +115,17 @@ async def take_pending(
     if given_up:
         await _set_aside(session, given_up, "failed", now)
     return ready, given_up
+
+
+async def give_back(session: AsyncSession, update_ids: Collection[int]) -> None:
+    """Updates that were taken but never started (the dispatcher stopped first): that take does not
+    count as an attempt, so that restarts during a burst never set an update aside as failed."""
+    if update_ids:
+        await session.execute(
+            update(_inbox_table)
+            .where(_inbox.update_id.in_(list(update_ids)), _inbox.status == "pending", _inbox.attempts > 0)
+            .values(attempts=_inbox.attempts - 1)
+        )
 
 
 async def mark_done(session: AsyncSession, update_ids: Collection[int], now: datetime) -> None:

@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.db.database import Database
 from bot.delivery import chats, inbox
 from bot.delivery.bot_api import DeliveryBot
+from bot.delivery.signals import DeliverySignals
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,10 @@ class Poller:
         *,
         on_stored: Callable[[], None],
         timeout: int = 30,
+        signals: DeliverySignals | None = None,
     ) -> None:
         self._bot = bot
+        self._signals = signals or DeliverySignals()
         self._db = db
         self._clock = clock
         self._on_stored = on_stored
@@ -53,6 +56,7 @@ class Poller:
             log.warning("could not remove a webhook (%s); polling anyway", type(exc).__name__)
         failures = 0
         while True:
+            self._signals.progressed("poller")
             try:
                 updates = await self._fetch()
             except InvalidToken:
@@ -101,6 +105,7 @@ class Poller:
             # Someone who blocked us and now writes again can be reached again.
             await chats.mark_reachable(session, private_chats)
         self._offset = max(int(u["update_id"]) for u in updates) + 1
+        self._signals.updates_taken(updates, via="polling")
         self._on_stored()
 
 

@@ -18,8 +18,12 @@ from bot.delivery.batching import Coalescer
 from bot.delivery.bot_api import DeliveryBot
 from bot.delivery.limits import RateLimits
 from bot.delivery.outbox import Outgoing
+from bot.delivery.signals import DeliverySignals
 
 log = logging.getLogger(__name__)
+
+# Seconds a stopping sender waits for the answers to messages already on their way (see stop()).
+STOP_GRACE_SECONDS = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +58,10 @@ class Sender:
         *,
         limits: RateLimits | None = None,
         settings: SenderSettings | None = None,
+        signals: DeliverySignals | None = None,
     ) -> None:
         self._bot = bot
+        self._signals = signals or DeliverySignals()
         self._db = db
         self._clock = clock
         self.limits = limits or RateLimits()
@@ -80,6 +86,7 @@ class Sender:
         writer = asyncio.create_task(self._results.run(), name="outbox-results")
         try:
             while True:
+                self._signals.progressed("sender")
                 try:
                     await self._send_next()
                 except Exception:
@@ -90,10 +97,17 @@ class Sender:
             writer.cancel()
             await asyncio.gather(writer, return_exceptions=True)
 
-    async def stop(self) -> None:
-        """Let messages already on the wire finish and record what happened to them."""
+    async def stop(self, *, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Let messages already on the wire finish and record what happened to them.
+
+        A request Telegram has not answered within `grace` seconds is given up on: its row stays pending
+        and goes out again later (at least once), so that stopping never hangs on a slow answer.
+        """
         if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            _answered, late = await asyncio.wait(list(self._tasks), timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         await self._results.drain()
 
     async def _send_next(self) -> None:

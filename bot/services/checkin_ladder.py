@@ -17,6 +17,7 @@ from sqlalchemy import BigInteger, any_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import tally
 from bot.db.models import (
     Base,
     BuurtRole,
@@ -242,6 +243,7 @@ async def _send(
             )
         )
     await outbox.enqueue_many(session, queued, now=now, unreachable=())  # checked when claimed
+    tally.add(session, "checkins_sent", len(queued))
 
 
 # --- the ladder when nobody answers ---------------------------------------------------------------------
@@ -288,10 +290,12 @@ async def _next_step(
             dedupe_key=f"checkin:{member.id}:reminder:{checkin.id}",
         )
         checkin.step, checkin.next_step_at = 1, schedule.step_due(plan, checkin.sent_at, 2, zone)
+        tally.add(session, "checkin_escalations", step="1")
         return
     rungs = await _rungs(session, member)
     while step - 2 < len(rungs):
         if await _alert(session, checkin, member, rungs[step - 2], step, now=now, zone=zone):
+            tally.add(session, "checkin_escalations", step=str(step))
             break
         step += 1
     checkin.step = min(step, len(rungs) + 1)
@@ -404,6 +408,7 @@ async def answer(
     if checkin.status != OPEN:
         raise StaleButton(checkin_id)
     checkin.status, checkin.mood, checkin.answered_at, checkin.next_step_at = ANSWERED, mood, now, None
+    tally.add(session, "checkins_answered")
     alerted = (
         await session.scalars(
             select(Member)
