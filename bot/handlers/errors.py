@@ -8,8 +8,10 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 
 log = logging.getLogger("bot.handlers")
+APOLOGY = N_("Sorry, something went wrong on our side. Please try again in a moment.")
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -24,7 +26,7 @@ async def on_error(update: object, context: BotContext) -> None:
             await update.callback_query.answer()
         await context.bot.send_message(
             update.effective_chat.id,
-            context.t("Sorry, something went wrong on our side. Please try again in a moment."),
+            context.t(APOLOGY),
         )
     except TelegramError:
         log.warning("could not tell the person about the error in update %s", update_id)

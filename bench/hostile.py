@@ -1,0 +1,100 @@
+"""A hostile burst at scale: thousands of forged buttons, odd commands and texts, media, edits and unusual
+updates (tests/hostile), from every kind of caller, against the real bot over the fake Bot API.
+
+    .venv/bin/python -m bench.hostile --updates 2200 --database both
+    .venv/bin/python -m bench.hostile --updates 500 --seed 7 --database sqlite --show 3
+
+Reports the updates pushed and handled (the inbox drained, none failed), the tracebacks the bot logged by
+exception type, how often it apologised, and the seconds from the first push until the inbox was empty.
+Goal: no traceback, no apology, every update handled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import time
+from typing import Any
+
+from bench.common import bench_settings, quiet_logging, source_version
+from bench.databases import POSTGRES_MISSING, databases, postgres_url
+from bot.runtime import Runtime
+from tests import hostile
+from tests.fakes.telegram_server import FakeTelegram
+
+
+async def run(backend: str, *, updates: int, seed: int, show: int) -> dict[str, Any]:
+    async with databases(backend) as fresh, FakeTelegram() as telegram:
+        settings = bench_settings(
+            await fresh(), telegram.base_url, admin_ids=frozenset({hostile.OPERATOR_ID})
+        )
+        async with Runtime(settings) as runtime:
+            cast = await hostile.make_cast(runtime)
+            warmed = await hostile.warm_up(telegram, cast)
+            steps = hostile.plan(cast, size=updates, seed=seed)
+            with hostile.watching() as trouble:
+                started = time.perf_counter()
+                pushed = hostile.push(telegram, cast, steps)
+                # Slower than 10 updates a second counts as stuck; what was handled by then is reported.
+                inbox = await hostile.drained(
+                    runtime.db, telegram, updates=warmed + pushed, timeout=60 + pushed / 10
+                )
+                seconds = time.perf_counter() - started
+            failure = runtime.failure
+    return {
+        "database": backend,
+        "source": source_version(),
+        "seed": seed,
+        "updates": pushed,
+        "handled": inbox["done"] - warmed,
+        "failed": inbox["failed"],
+        "seconds": round(seconds, 1),
+        "tracebacks": dict(trouble.by_exception().most_common()),
+        "apologies": hostile.apologies(telegram),
+        "stopped": None if failure is None else repr(failure),
+        "sites": dict(trouble.sites().most_common()),
+        "first_tracebacks": trouble.first_tracebacks(show) if show else "",
+    }
+
+
+def describe(result: dict[str, Any]) -> str:
+    tracebacks = ", ".join(f"{kind} {n}" for kind, n in result["tracebacks"].items()) or "none"
+    lines = [
+        f"{result['database']} ({result['source']}, seed {result['seed']}): {result['updates']} updates, "
+        f"{result['handled']} handled, {result['failed']} failed, in {result['seconds']} s",
+        f"  tracebacks: {sum(result['tracebacks'].values())} ({tracebacks})",
+        f"  apologies: {result['apologies']}",
+    ]
+    if result["stopped"]:
+        lines.append(f"  a part of the bot stopped: {result['stopped']}")
+    lines += [f"    {n:4d}  {site}" for site, n in result["sites"].items()]
+    if result["first_tracebacks"]:
+        lines.append(result["first_tracebacks"])
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--updates", type=int, default=2200, help="updates in the burst (about)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--show", type=int, default=0, help="print the first traceback of this many types")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    quiet_logging()
+    # Thousands of tracebacks are counted, not printed; --show prints the first of each kind.
+    logging.getLogger("bot").propagate = False
+    for backend in ["sqlite", "postgresql"] if args.database == "both" else [args.database]:
+        if backend == "postgresql" and postgres_url() is None:
+            print(POSTGRES_MISSING)
+            continue
+        print(
+            describe(asyncio.run(run(backend, updates=args.updates, seed=args.seed, show=args.show))),
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
