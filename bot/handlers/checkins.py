@@ -13,6 +13,7 @@ from bot.handlers.admin_common import actor
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import N_
+from bot.ids import parse_id
 from bot.services import checkin_contacts as contacts
 from bot.services import checkin_invites, checkins, conversations, membership
 from bot.services import checkin_schedule as schedule
@@ -148,12 +149,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         await answer(
             update, t("Okay. No check-ins until {when}. Enjoy! 🌴").format(when=_when(context, until))
         )
-    elif data.startswith(REMOVE) and data.removeprefix(REMOVE).isdigit():
+    elif data.startswith(REMOVE) and (contact_id := parse_id(data.removeprefix(REMOVE))) is not None:
         async with context.unit_of_work() as session:
-            await contacts.remove(session, user.id, int(data.removeprefix(REMOVE)))
+            await contacts.remove(session, user.id, contact_id)
         await answer(update, t("Done. That neighbour is no longer your contact."))
-    elif data.startswith(STEP_DOWN) and data.removeprefix(STEP_DOWN).isdigit():
-        await _step_down(update, context, int(data.removeprefix(STEP_DOWN)))
+    elif data.startswith(STEP_DOWN) and (member_id := parse_id(data.removeprefix(STEP_DOWN))) is not None:
+        await _step_down(update, context, member_id)
     else:
         await answer(update, t("That button no longer works. Send /checkin to start again."))
 

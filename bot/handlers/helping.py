@@ -8,9 +8,10 @@ from html import escape
 from babel.dates import format_date
 from telegram import Update
 
-from bot.handlers import keyboards, talking
+from bot.handlers import keyboards, paging, talking
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, send
+from bot.ids import parse_id
 from bot.services import help_terms, matching, relay, request_sweeps, requests
 from bot.services.digest_content import START_PREFIX
 from bot.services.validation import InvalidText
@@ -24,9 +25,11 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or user is None:
         return
     _, kind, rest = query.data.split(":", 2)
-    number = int(rest.rsplit(":", 1)[-1])
+    last = rest.rsplit(":", 1)[-1]
+    # A request's id, or for the list a page number.
+    number = paging.page_number(last) if kind == "lijst" else parse_id(last)
     action = _ACTIONS.get(kind)
-    if action is None:
+    if action is None or number is None:
         await query.answer(context.t("This button no longer works."), show_alert=True)
         return
     try:
@@ -139,21 +142,24 @@ async def _page(update: Update, context: BotContext, page_number: int, _: str) -
             f"\n{number}. <b>{escape(item.first_name)}</b> · {escape(category)} · {escape(when)}\n{what}"
         )
         rows.append([(t("🙋 I'll help with {number}").format(number=number), f"{matching.HELP}{item.id}")])
-    paging = []
+    nav = []
     if page.page > 0:
-        paging.append((t("◀️ Back"), f"hv:lijst:{page.page - 1}"))
+        nav.append((t("◀️ Back"), f"hv:lijst:{page.page - 1}"))
     if page.has_more:
-        paging.append((t("More ▶️"), f"hv:lijst:{page.page + 1}"))
-    if paging:
-        rows.append(paging)
+        nav.append((t("More ▶️"), f"hv:lijst:{page.page + 1}"))
+    if nav:
+        rows.append(nav)
     await answer(update, "\n".join(lines), keyboards.buttons(rows))
 
 
 async def open_from_digest(update: Update, context: BotContext) -> None:
     """/start hv_<id>, from a button in a group's weekly digest: that request, with 'Ik help'."""
     assert update.effective_user is not None
-    request_id = int((context.args or ["0"])[0].removeprefix(START_PREFIX))
+    request_id = parse_id((context.args or [""])[0].removeprefix(START_PREFIX))
     t = context.t
+    if request_id is None:  # a link with an id no request can have: as if it were closed
+        await answer(update, t("This request is already closed. Thank you! 💛"))
+        return
     try:
         async with context.db.begin() as session:
             item = await requests.one_open(session, update.effective_user.id, request_id)
