@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelperCategory, HelperOffer, Member
+from bot.ids import parse_number
 from bot.services import conversations, help_terms, history, membership, moderation
 from bot.services.conversations import State
 
@@ -137,22 +138,23 @@ async def choose(session: AsyncSession, telegram_user_id: int, choice: str, *, n
         chosen = set(draft.categories) ^ {value}
         draft.categories = [key for key in help_terms.CATEGORIES if key in chosen]
         return await _go(session, telegram_user_id, step, draft, now)
-    if step == "days" and kind == "day" and value.isdigit() and int(value) < 7:
-        draft.days ^= 1 << int(value)
+    if step == "days" and kind == "day" and (day := parse_number(value, most=6)) is not None:
+        draft.days ^= 1 << day
         return await _go(session, telegram_user_id, step, draft, now)
     if step == "days" and kind == "day" and value == "all":
         draft.days = 0 if draft.days == help_terms.ALL_DAYS else help_terms.ALL_DAYS
         return await _go(session, telegram_user_id, step, draft, now)
-    if step == "parts" and kind == "part" and value.isdigit() and int(value) < 3:
-        draft.parts ^= 1 << int(value)
+    if step == "parts" and kind == "part" and (part := parse_number(value, most=2)) is not None:
+        draft.parts ^= 1 << part
         return await _go(session, telegram_user_id, step, draft, now)
     if kind == "next" and step in ("categories", "days", "parts"):
         empty = {"categories": not draft.categories, "days": not draft.days, "parts": not draft.parts}[step]
         if empty:
             return Step(step, draft, problem="choose")
         return await _go(session, telegram_user_id, STEPS[STEPS.index(step) + 1], draft, now)
-    if step == "max" and kind == "max" and value.isdigit() and int(value) in MAX_PER_WEEK:
-        draft.max_per_week = int(value)
+    times = parse_number(value, most=max(MAX_PER_WEEK)) if step == "max" and kind == "max" else None
+    if times is not None and times in MAX_PER_WEEK:
+        draft.max_per_week = times
         return await _go(session, telegram_user_id, "quiet", draft, now)
     if step == "quiet" and kind == "quiet" and value in QUIET_HOURS:
         draft.quiet = value

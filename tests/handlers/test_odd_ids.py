@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from bot.db.models import InboxUpdate
 from bot.runtime import Runtime
+from bot.services import roles
 from tests import hostile
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.coordination import OPERATOR_ID, a_buurt, a_coordinator, a_member, buurtbot
+from tests.handlers.coordination import OPERATOR_ID, a_buurt, a_coordinator, a_member, buurtbot, operator
 
-__all__ = ["buurtbot"]  # fixture
+__all__ = ["buurtbot", "operator"]  # fixtures
 
 ODD = ("²", str(2**63))
 NO_LONGER = "knop werkt niet meer"  # "Deze knop werkt niet meer." and "Die knop werkt niet meer. Stuur ..."
@@ -128,4 +129,53 @@ async def test_a_digest_link_with_an_odd_request_id_says_the_request_is_closed(
     await a_member(buurtbot, anna)
     for odd in ("99999999999999999999", str(2**63), "0"):
         assert "Deze hulpvraag is al gesloten" in await anna.sends(f"/start hv_{odd}")
+    assert hostile.apologies(telegram) == 0
+
+
+async def test_a_typed_coordinator_id_must_be_plain_digits_in_range(
+    buurtbot: Runtime, operator: Person, telegram: FakeTelegram
+) -> None:
+    await a_buurt(buurtbot)
+    await operator.sends("/buurten")
+    assert "Wie wordt coördinator?" in await operator.taps_data("buurt:aan:1")
+    for odd in ("²", "٣", str(2**63), "-5"):
+        assert "Dat is geen Telegram-gebruikersnummer" in await operator.sends(odd)
+    async with buurtbot.db.begin() as session:
+        assert await roles.coordinators_of(session, 1) == []  # not user 3, for "٣"
+    assert hostile.apologies(telegram) == 0
+
+
+async def test_a_typed_time_must_be_plain_digits(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    await a_buurt(buurtbot)
+    anna = people("Anna")
+    await a_member(buurtbot, anna)
+    await anna.sends("/checkin")
+    assert "Typ de tijd" in await anna.taps_data("ci:t:daily:exact")
+    assert "Die tijd begreep ik niet" in await anna.sends("²:00")
+    assert "Die tijd begreep ik niet" in await anna.sends("10:³⁰")
+    assert "Klaar!" in await anna.sends("10:30")
+    assert "Typ je rustige uren" in await anna.taps_data("ci:s:quiet")
+    assert "Dat begreep ik niet" in await anna.sends("²²:00-08:00")
+    assert hostile.apologies(telegram) == 0
+
+
+async def test_an_offer_button_with_an_odd_day_no_longer_works(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    await a_buurt(buurtbot)
+    anna = people("Anna")
+    await a_member(buurtbot, anna)
+    await anna.sends("/aanbod")
+    await anna.taps("Boodschappen")
+    assert "Op welke dagen" in await anna.taps("Verder")
+    for data in ("ab:day:²", "ab:day:٣"):  # "٣" was Thursday to int()
+        assert "Die knop werkt niet meer" in await taps(buurtbot, telegram, anna, data)
+    await anna.sends("/aanbod")
+    await anna.taps("Boodschappen")
+    await anna.taps("Verder")
+    await anna.taps_data("ab:day:0")
+    await anna.taps("Verder")
+    assert "Die knop werkt niet meer" in await taps(buurtbot, telegram, anna, "ab:part:²")
     assert hostile.apologies(telegram) == 0
