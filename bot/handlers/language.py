@@ -7,6 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.delivery.work import handling_update
 from bot.handlers import keyboards
 from bot.handlers.context import BotContext
+from bot.handlers.replies import answer
 from bot.i18n import SUPPORTED_LANGUAGES, negotiate
 from bot.services import members
 
@@ -50,15 +51,12 @@ async def choose_language(update: Update, context: BotContext) -> None:
     language = query.data.removeprefix(CALLBACK_PREFIX)
     if language not in SUPPORTED_LANGUAGES:
         # An old or forged button: say so kindly and offer the real choices.
-        await query.answer()
-        await query.edit_message_text(
-            context.t("That button no longer works. Please choose again."), reply_markup=language_keyboard()
-        )
+        text = context.t("That button no longer works. Please choose again.")
+        await answer(update, text, language_keyboard())
         return
     async with context.unit_of_work() as session:
         await members.choose_language(
             session, update.effective_user.id, language, now=context.deps.clock.now()
         )
     context.language = language
-    await query.answer()
-    await query.edit_message_text(context.t("Done! From now on I speak English with you."))
+    await answer(update, context.t("Done! From now on I speak English with you."))

@@ -13,7 +13,8 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 
 async def answer(update: Update, text: str, markup: Markup = None) -> None:
     query = update.callback_query
-    if query is not None:
+    # A message the bot can no longer see (Telegram sends its id and date 0) cannot be edited: send anew.
+    if query is not None and query.message is not None and query.message.is_accessible:
         await query.answer()
         if isinstance(markup, ReplyKeyboardMarkup):
             # A reply keyboard cannot be put on an edited message: close the old question, send anew.

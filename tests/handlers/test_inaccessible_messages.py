@@ -1,0 +1,27 @@
+"""A tap under a message the bot can no longer see: Telegram sends only its chat, id and date 0, and such a
+message cannot be edited. The answer comes as a new message instead of an apology."""
+
+from __future__ import annotations
+
+from bot.runtime import Runtime
+from tests import hostile
+from tests.conversation import People
+from tests.fakes.telegram_server import FakeTelegram
+from tests.neighbours import a_buurt, resident
+
+
+async def test_a_tap_under_a_message_the_bot_can_no_longer_see_is_answered_in_a_new_one(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    anna = await resident(buurtbot, people("Anna"), await a_buurt(buurtbot))
+    await anna.sends("/help")
+    gone = {"chat": {"id": anna.user_id, "type": "private", "first_name": "Anna"}, "message_id": 1, "date": 0}
+    for data, answer in (
+        ("hv:lijst:0", "Er zijn nu geen open hulpvragen in je buurt."),
+        ("taal:xx", "Die knop werkt niet meer. Kies nog een keer."),
+        ("taal:en", "Done! From now on I speak English with you."),
+    ):
+        telegram.callback(anna.user_id, data, message=gone, first_name="Anna")
+        await telegram.wait_for(lambda: any(answer in text for text in anna.texts))  # noqa: B023 (awaited here)
+    assert not telegram.calls("editMessageText", ok=None)
+    assert hostile.apologies(telegram) == 0
