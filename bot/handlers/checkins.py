@@ -193,7 +193,7 @@ async def _start(update: Update, context: BotContext, frequency: str, slot: sche
             )
             await conversations.end(session, update.effective_user.id)
             has_contacts = bool(await contacts.contacts_of(session, update.effective_user.id))
-    except checkins.NotAMember:
+    except membership.NotAMember:
         await answer(update, t("First choose your buurt: send /start."))
         return
     except checkins.InQuietHours:

@@ -12,7 +12,7 @@ from bot.handlers import keyboards, paging, talking
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, send
 from bot.ids import parse_id
-from bot.services import help_terms, matching, relay, request_sweeps, requests
+from bot.services import help_terms, matching, membership, relay, request_sweeps, requests
 from bot.services.digest_content import START_PREFIX
 from bot.services.validation import InvalidText
 
@@ -127,7 +127,7 @@ async def _page(update: Update, context: BotContext, page_number: int, _: str) -
     try:
         async with context.db.begin() as session:
             page = await requests.open_in_buurt(session, update.effective_user.id, page=page_number)
-    except requests.NotAMember:
+    except membership.NotAMember:
         await answer(update, t("First join your buurt: send /start."))
         return
     if not page.requests and page.page == 0:
@@ -163,7 +163,7 @@ async def open_from_digest(update: Update, context: BotContext) -> None:
     try:
         async with context.db.begin() as session:
             item = await requests.one_open(session, update.effective_user.id, request_id)
-    except requests.NotAMember:
+    except membership.NotAMember:
         await answer(update, t("First join your buurt: send /start."))
         return
     except requests.AlreadyClosed:

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelperCategory, HelperOffer, Member
+from bot.db.models import HelperCategory, HelperOffer
 from bot.ids import parse_number
-from bot.services import conversations, help_terms, history, membership, moderation
+from bot.services import conversations, help_terms, history, membership
 from bot.services.conversations import State
 
 FLOW = "offer"
@@ -28,10 +28,6 @@ QUIET_HOURS = {
     "20-10": (20 * 60, 10 * 60),
     "geen": (0, 0),
 }
-
-
-class NotAMember(PermissionError):
-    """Only members of a buurt can offer help there."""
 
 
 @dataclass
@@ -73,14 +69,6 @@ def _quiet_key(start: int, end: int) -> str:
     return next((key for key, hours in QUIET_HOURS.items() if hours == (start, end)), "21-9")
 
 
-async def _active_member(session: AsyncSession, telegram_user_id: int) -> Member:
-    member = await membership.find(session, telegram_user_id)
-    if member is None or member.membership != membership.ACTIVE or member.buurt_id is None:
-        raise NotAMember
-    moderation.check_not_blocked(member)
-    return member
-
-
 async def current(session: AsyncSession, telegram_user_id: int) -> Offer | None:
     member = await membership.find(session, telegram_user_id)
     if member is None:
@@ -103,16 +91,16 @@ async def current(session: AsyncSession, telegram_user_id: int) -> Offer | None:
 
 
 async def shown_to(session: AsyncSession, telegram_user_id: int) -> Offer | None:
-    """What /aanbod shows: their offer, or None. Raises moderation.Blocked for a blocked member."""
+    """What /aanbod shows: their offer, or None. Raises membership.Blocked for a blocked member."""
     member = await membership.find(session, telegram_user_id)
     if member is not None:
-        moderation.check_not_blocked(member)
+        membership.check_not_blocked(member)
     return await current(session, telegram_user_id)
 
 
 async def begin(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> Step:
     """Start (or change) the offer, beginning with what they already offer."""
-    await _active_member(session, telegram_user_id)
+    await membership.taking_part(session, telegram_user_id)
     existing = await current(session, telegram_user_id)
     draft = Draft()
     if existing is not None:
@@ -165,7 +153,7 @@ async def choose(session: AsyncSession, telegram_user_id: int, choice: str, *, n
 
 
 async def save(session: AsyncSession, telegram_user_id: int, draft: Draft, now: datetime) -> None:
-    member = await _active_member(session, telegram_user_id)
+    member = await membership.taking_part(session, telegram_user_id)
     assert member.buurt_id is not None
     start, end = QUIET_HOURS[draft.quiet]
     offer = await session.get(HelperOffer, member.id)
