@@ -127,7 +127,14 @@ async def on_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or query.data is None or user is None:
         return
-    data, t = query.data, context.t
+    try:
+        await _choice(update, context, query.data, user.id)
+    except checkins.NoPlan:  # a button from before check-ins were stopped (or a forged one)
+        await answer(update, context.t("First choose your check-ins: send /checkin."))
+
+
+async def _choice(update: Update, context: BotContext, data: str, user_id: int) -> None:
+    t = context.t
     if data.startswith(FREQUENCY) and data.removeprefix(FREQUENCY) in FREQUENCY_LABELS:
         frequency = data.removeprefix(FREQUENCY)
         rows = [[(t(label), f"{TIME}{frequency}:{slot}")] for slot, label in SLOT_LABELS.items()]
@@ -139,19 +146,19 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _setting(update, context, data.removeprefix(SETTING))
     elif data.startswith(LADDER) and data.removeprefix(LADDER) in schedule.LADDERS:
         async with context.unit_of_work() as session:
-            await checkins.set_ladder(session, user.id, data.removeprefix(LADDER))
+            await checkins.set_ladder(session, user_id, data.removeprefix(LADDER))
         await answer(update, t("Done. The new waiting times count from the next check-in."))
     elif data.startswith(PAUSE) and data.removeprefix(PAUSE) in checkins.PAUSES:
         async with context.unit_of_work() as session:
             until = await checkins.pause(
-                session, user.id, data.removeprefix(PAUSE), now=context.deps.clock.now()
+                session, user_id, data.removeprefix(PAUSE), now=context.deps.clock.now()
             )
         await answer(
             update, t("Okay. No check-ins until {when}. Enjoy! 🌴").format(when=_when(context, until))
         )
     elif data.startswith(REMOVE) and (contact_id := parse_id(data.removeprefix(REMOVE))) is not None:
         async with context.unit_of_work() as session:
-            await contacts.remove(session, user.id, contact_id)
+            await contacts.remove(session, user_id, contact_id)
         await answer(update, t("Done. That neighbour is no longer your contact."))
     elif data.startswith(STEP_DOWN) and (member_id := parse_id(data.removeprefix(STEP_DOWN))) is not None:
         await _step_down(update, context, member_id)
@@ -384,6 +391,9 @@ async def _contact_typed(update: Update, context: BotContext, text: str) -> None
         async with context.unit_of_work() as session:
             name = await contacts.ask(session, update.effective_user.id, text, now=context.deps.clock.now())
             await conversations.end(session, update.effective_user.id)
+    except membership.NotAMember:
+        await answer(update, t("First choose your buurt: send /start."))
+        return
     except contacts.NoSuchNeighbour:
         await answer(
             update,

@@ -9,6 +9,7 @@ from babel.dates import format_date
 from telegram import Update
 
 from bot.handlers import keyboards, paging, talking
+from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, send
 from bot.ids import parse_id
@@ -34,6 +35,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     try:
         await action(update, context, number, rest)
+    except membership.NotAMember:
+        await answer(update, context.t("First join your buurt: send /start."))
+    except membership.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
     except (matching.NotForYou, requests.NotYours):
         # Checked on the server: someone else's request, another buurt, or a made-up button.
         await query.answer(context.t("This button is not for you."), show_alert=True)
@@ -130,6 +135,9 @@ async def _page(update: Update, context: BotContext, page_number: int, _: str) -
     except membership.NotAMember:
         await answer(update, t("First join your buurt: send /start."))
         return
+    except membership.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
+        return
     if not page.requests and page.page == 0:
         await answer(update, t("There are no open requests in your buurt right now. 🌷"))
         return
@@ -165,6 +173,9 @@ async def open_from_digest(update: Update, context: BotContext) -> None:
             item = await requests.one_open(session, update.effective_user.id, request_id)
     except membership.NotAMember:
         await answer(update, t("First join your buurt: send /start."))
+        return
+    except membership.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
         return
     except requests.AlreadyClosed:
         await answer(update, t("This request is already closed. Thank you! 💛"))

@@ -82,6 +82,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         async with context.unit_of_work() as session:
             step = await offers.choose(session, user.id, choice, now=now)
+    except membership.NotAMember:  # no longer a member by the time the offer is saved
+        await answer(update, t("First join your buurt: send /start."))
+        return
     except membership.Blocked as blocked:
         await answer(update, blocked_text(context, blocked))
         return

@@ -45,9 +45,9 @@ class Contact:
 
 async def ask(session: AsyncSession, telegram_user_id: int, name: str, *, now: datetime) -> str:
     """Ask the neighbour called `name` to be a contact; returns their name as stored."""
-    member = await membership.member_of(session, telegram_user_id)
-    if member.membership != membership.ACTIVE or member.buurt_id is None:
-        raise NoSuchNeighbour(name)
+    member = await membership.find(session, telegram_user_id)
+    if member is None or member.membership != membership.ACTIVE or member.buurt_id is None:
+        raise membership.NotAMember(telegram_user_id)
     count = await session.scalar(
         select(func.count()).select_from(CheckinContact).where(CheckinContact.member_id == member.id)
     )

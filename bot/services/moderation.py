@@ -1,6 +1,6 @@
 """Reports and blocks: coordinators look at reported messages and dismiss, warn or block.
 
-A blocked member can't post a request, offer help or pass messages on; they are told why
+A blocked member can't post a request, offer help, help or pass messages on; they are told why
 (membership.Blocked, raised by the services they knock on). Every action
 checks the caller's role for the buurt on the server and is written to the audit log.
 """
