@@ -15,6 +15,7 @@ from bot.db.models import CheckinContact, Member
 from bot.delivery import outbox
 from bot.services import checkin_messages as messages
 from bot.services import membership, notify
+from bot.services.validation import name_to_find
 
 MAX_CONTACTS = 2
 ASKED, ACCEPTED = "asked", "accepted"
@@ -53,10 +54,13 @@ async def ask(session: AsyncSession, telegram_user_id: int, name: str, *, now: d
     )
     if (count or 0) >= MAX_CONTACTS:
         raise TooManyContacts
+    typed = name_to_find(name)
+    if typed is None:
+        raise NoSuchNeighbour(name)
     found = (
         await session.scalars(
             select(Member).where(
-                func.lower(Member.display_name) == name.strip().lower(),
+                func.lower(Member.display_name) == typed,
                 Member.buurt_id == member.buurt_id,
                 Member.membership == membership.ACTIVE,
                 Member.id != member.id,

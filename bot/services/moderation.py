@@ -20,7 +20,7 @@ from bot.delivery.payloads import text_message
 from bot.i18n import translator
 from bot.services import audit, authority, matching
 from bot.services.authority import Actor
-from bot.services.validation import clean_text
+from bot.services.validation import clean_text, name_to_find
 
 REASON_MAX = 200
 ACTIONS = ("negeer", "waarschuw", "blokkeer")
@@ -259,7 +259,9 @@ async def find_members(session: AsyncSession, actor: Actor, name: str) -> list[C
     buurten = [buurt.id for buurt in await authority.managed_buurten(session, actor)]
     if not buurten:
         raise authority.NotAllowed
-    typed = name.strip().lower()
+    typed = name_to_find(name)
+    if typed is None:
+        return []
     rows = await session.scalars(
         select(Member)
         .where(Member.buurt_id.in_(buurten), func.lower(Member.display_name).startswith(typed))
