@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from bot.runtime import Runtime
 from tests import hostile
-from tests.conversation import People
+from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.coordination import a_buurt, a_coordinator, a_member, buurtbot
+from tests.handlers.coordination import a_buurt, a_coordinator, a_member, buurtbot, operator
 
-__all__ = ["buurtbot"]  # fixture
+__all__ = ["buurtbot", "operator"]  # fixtures
 
 
 async def test_a_start_code_no_link_can_carry_is_an_invite_that_does_not_work(
@@ -35,4 +35,12 @@ async def test_a_typed_name_with_a_nul_finds_nobody(
     await anna.sends("/help")
     await anna.taps_data("ci:s:add")
     assert "Ik vind geen buur met die naam" in await anna.sends("Car\x00la")
+    assert hostile.apologies(telegram) == 0
+
+
+async def test_an_operator_button_for_a_buurt_that_is_gone_no_longer_works(
+    buurtbot: Runtime, operator: Person, telegram: FakeTelegram
+) -> None:
+    await operator.sends("/help")
+    assert "Die knop werkt niet meer. Stuur /leden" in await operator.taps_data("adm:leden:999")
     assert hostile.apologies(telegram) == 0
