@@ -18,7 +18,17 @@ from __future__ import annotations
 
 from tests.fakes.telegram_server import FakeTelegram
 from tests.hostile.burst import Seal, Step, count, plan, push, unsealed
-from tests.hostile.cast import GROUP_ID, OPERATOR_ID, ROLES, Caller, Cast, make_cast, speak
+from tests.hostile.cast import (
+    GROUP_ID,
+    OPERATOR_ID,
+    ROLES,
+    Caller,
+    Cast,
+    make_cast,
+    registered_buttons,
+    registered_commands,
+    speak,
+)
 from tests.hostile.trouble import Trouble, apologies, drained, inbox, watching
 
 __all__ = [
@@ -37,6 +47,8 @@ __all__ = [
     "make_cast",
     "plan",
     "push",
+    "registered_buttons",
+    "registered_commands",
     "unsealed",
     "warm_up",
     "watching",

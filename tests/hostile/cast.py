@@ -8,12 +8,13 @@ coordinators of Oost), one still waiting for a yes, and a stranger who never wro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.db.models import Buurt, HelpRequest, InviteCode, Member
 from bot.runtime import Runtime
@@ -122,8 +123,8 @@ async def make_cast(runtime: Runtime) -> Cast:
         group_id=GROUP_ID,
         known_ids=await _known_ids(runtime, callers),
         invite_codes=await _invite_codes(runtime),
-        commands=_commands(runtime),
-        button_patterns=_button_patterns(runtime),
+        commands=registered_commands(runtime.application),
+        button_patterns=registered_buttons(runtime.application),
     )
 
 
@@ -178,22 +179,22 @@ async def _invite_codes(runtime: Runtime) -> tuple[str, ...]:
         return tuple(await session.scalars(select(InviteCode.code).order_by(InviteCode.id)))
 
 
-def _handlers(runtime: Runtime) -> list[Any]:
-    return [handler for group in runtime.application.handlers.values() for handler in group]
+def _handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> list[Any]:
+    return [handler for group in application.handlers.values() for handler in group]
 
 
-def _commands(runtime: Runtime) -> tuple[str, ...]:
-    found = {c for h in _handlers(runtime) if isinstance(h, CommandHandler) for c in h.commands}
+def registered_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> tuple[str, ...]:
+    found = {c for h in _handlers(application) if isinstance(h, CommandHandler) for c in h.commands}
     return tuple(sorted(found))
 
 
-def _button_patterns(runtime: Runtime) -> tuple[str, ...]:
-    patterns = [
-        h.pattern.pattern
-        for h in _handlers(runtime)
-        if isinstance(h, CallbackQueryHandler) and h.pattern is not None and hasattr(h.pattern, "pattern")
-    ]
-    return tuple(str(pattern) for pattern in patterns)
+def registered_buttons(application: Application[Any, Any, Any, Any, Any, Any]) -> tuple[str, ...]:
+    """The pattern of every button handler (the last one, for whatever nobody knows, has none)."""
+    return tuple(
+        str(h.pattern.pattern)
+        for h in _handlers(application)
+        if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern)
+    )
 
 
 def speak(telegram: FakeTelegram, caller: Caller, text: str, **where: Any) -> dict[str, Any]:
