@@ -128,7 +128,10 @@ async def step_down(session: AsyncSession, contact_telegram_id: int, member_id: 
 
 
 async def remove(session: AsyncSession, telegram_user_id: int, contact_id: int) -> bool:
-    member = await membership.member_of(session, telegram_user_id)
+    """Stop asking that contact; False when they were none (also for someone forgotten meanwhile)."""
+    member = await membership.find(session, telegram_user_id)
+    if member is None:
+        return False
     result = await session.execute(
         delete(CheckinContact).where(
             CheckinContact.member_id == member.id, CheckinContact.contact_id == contact_id

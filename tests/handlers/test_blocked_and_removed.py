@@ -143,6 +143,8 @@ async def test_activities_check_ins_and_settings_say_why_not(
     for data in ("ci:l:standard", "ci:p:week", "ci:s:resume"):
         assert "Kies eerst je berichtjes: stuur /checkin." in await erik.taps_data(data), data
         await erik.sends("/help")
+    assert "Die buur is niet meer je maatje" in await erik.taps_data("ci:x:1")  # nothing to remove: done
+    await erik.sends("/help")
     await erik.taps_data("ci:s:add")
     assert refused(who, await erik.sends("Wim"))
     await erik.sends("/help")
