@@ -6,10 +6,12 @@ for their yes; the forgotten one asked /vergeetmij and taps the buttons of befor
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import update
+import asyncio
 
-from bot.db.models import Member
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.db.models import Member, OutboxMessage
 from bot.runtime import Runtime
 from bot.services import (
     activities,
@@ -80,8 +82,27 @@ async def someone(runtime: Runtime, people: People, who: str) -> Person:
     else:
         async with runtime.db.begin() as session:
             await privacy.forget(session, erik.user_id, now=now)
+    await told(runtime, erik)
     await erik.sends("/help")  # a message of the bot to tap under
     return erik
+
+
+async def told(runtime: Runtime, person: Person) -> None:
+    """What the services queued for them (being blocked, not let in) has reached them, so that it does not
+    arrive in the middle of the conversation below."""
+    runtime.application.bot_data.deps.wake_sender()
+
+    async def pending() -> int:
+        async with runtime.db.begin() as session:
+            waiting = select(func.count()).where(
+                OutboxMessage.chat_id == person.user_id, OutboxMessage.status == "pending"
+            )
+            return int(await session.scalar(waiting) or 0)
+
+    deadline = asyncio.get_running_loop().time() + 15
+    while await pending():
+        assert asyncio.get_running_loop().time() < deadline, "the outbox did not reach them"
+        await asyncio.sleep(0.02)
 
 
 def refused(who: str, answer: str) -> bool:
