@@ -47,7 +47,8 @@ MESSAGES = (
 
 
 class GroupButtons(BaseHandler[Update, BotContext, None]):
-    """A tap on an inline button under a message in a group, other than /koppel's."""
+    """A tap on an inline button under a message in a group, other than /koppel's; and under a message
+    sent in inline mode, which has no chat of ours (we send none such, so it can only be forged)."""
 
     def __init__(self) -> None:
         super().__init__(on_button)
@@ -55,6 +56,8 @@ class GroupButtons(BaseHandler[Update, BotContext, None]):
     def check_update(self, update: object) -> bool:
         if not isinstance(update, Update) or update.callback_query is None:
             return False
+        if update.callback_query.inline_message_id is not None:
+            return True
         chat = update.effective_chat
         data = update.callback_query.data or ""
         return chat is not None and chat.type in GROUP_TYPES and _GROUP_BUTTON_DATA.match(data) is None

@@ -7,7 +7,7 @@ from bot.runtime import Runtime
 from tests import hostile
 from tests.conversation import People
 from tests.fakes.telegram_server import FakeTelegram
-from tests.neighbours import a_buurt, resident
+from tests.neighbours import a_buurt, coordinator, resident
 
 
 async def test_a_tap_under_a_message_the_bot_can_no_longer_see_is_answered_in_a_new_one(
@@ -25,3 +25,22 @@ async def test_a_tap_under_a_message_the_bot_can_no_longer_see_is_answered_in_a_
         await telegram.wait_for(lambda: any(answer in text for text in anna.texts))  # noqa: B023 (awaited here)
     assert not telegram.calls("editMessageText", ok=None)
     assert hostile.apologies(telegram) == 0
+
+
+async def test_a_tap_under_an_inline_message_gets_a_pop_up_and_changes_nothing(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    """We send nothing in inline mode, so such a tap is forged; without a chat there is nowhere to answer
+    (the figures and the poster were an AssertionError)."""
+    carla = await coordinator(buurtbot, await resident(buurtbot, people("Carla"), await a_buurt(buurtbot)))
+    user = {"id": carla.user_id, "is_bot": False, "first_name": "Carla", "language_code": "nl"}
+    with hostile.watching() as trouble:
+        for number, data in enumerate(("adm:stat:p:week:1", "inv:m:1:1:week", "hv:lijst:0")):
+            query = {"id": f"48293010009990{number}", "from": user, "data": data}
+            query |= {"inline_message_id": "AgAAAHl0AAA1001", "chat_instance": "-4071163930462180000"}
+            telegram.push_update({"callback_query": query})
+        await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) == 3)
+    assert {call.params.get("text") for call in telegram.calls("answerCallbackQuery")} == {
+        "Dit werkt alleen in een privéchat met mij."
+    }
+    assert not trouble.records
