@@ -18,7 +18,11 @@ async def answer(update: Update, text: str, markup: Markup = None) -> None:
         await query.answer()
         if isinstance(markup, ReplyKeyboardMarkup):
             # A reply keyboard cannot be put on an edited message: close the old question, send anew.
-            await query.edit_message_reply_markup(None)
+            try:
+                await query.edit_message_reply_markup(None)
+            except BadRequest as error:
+                if "not modified" not in error.message.lower():  # no buttons left to take away
+                    raise
         else:
             try:
                 if isinstance(query.message, Message) and query.message.text is None:

@@ -1,5 +1,5 @@
-"""A tap under a message the bot can no longer see: Telegram sends only its chat, id and date 0, and such a
-message cannot be edited. The answer comes as a new message instead of an apology."""
+"""Taps the bot cannot answer by editing the tapped message: a message it can no longer see (Telegram sends
+only its chat, id and date 0), one without buttons left, one in inline mode. An answer, never an apology."""
 
 from __future__ import annotations
 
@@ -44,3 +44,17 @@ async def test_a_tap_under_an_inline_message_gets_a_pop_up_and_changes_nothing(
         "Dit werkt alleen in een privéchat met mij."
     }
     assert not trouble.records
+
+
+async def test_a_tap_that_closes_a_question_under_a_message_without_buttons_is_answered(
+    buurtbot: Runtime, people: People, telegram: FakeTelegram
+) -> None:
+    """The second tap of a double tap, or a forged one: there are no buttons left to take away."""
+    transvaal = await a_buurt(buurtbot, "Transvaal", "2571")
+    schilderswijk = await a_buurt(buurtbot, "Schilderswijk", "2571")
+    anna = await resident(buurtbot, people("Anna"), transvaal)
+    await anna.sends("/verhuizen")
+    assert "In welke buurt woon je?" in await anna.sends("2571")
+    await anna.sends("/help")  # the bot's last message has no buttons
+    assert "Welkom in Schilderswijk, Anna!" in await anna.taps_data(f"ob:buurt:{schilderswijk}")
+    assert hostile.apologies(telegram) == 0
