@@ -17,7 +17,7 @@ residents, a coordinator, an operator, a blocked member, a removed one, one wait
 from __future__ import annotations
 
 from tests.fakes.telegram_server import FakeTelegram
-from tests.hostile.burst import Seal, Step, count, plan, push, unsealed
+from tests.hostile.burst import Seal, Step, count, every_button, plan, push, unsealed
 from tests.hostile.cast import (
     GROUP_ID,
     OPERATOR_ID,
@@ -43,6 +43,7 @@ __all__ = [
     "apologies",
     "count",
     "drained",
+    "every_button",
     "inbox",
     "make_cast",
     "plan",

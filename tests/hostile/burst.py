@@ -18,17 +18,18 @@ import copy
 import itertools
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from random import Random
 from typing import Any
 
 from tests.fakes.telegram_server import FakeTelegram
-from tests.hostile.buttons import TEMPLATES, fill
+from tests.hostile.buttons import MAX_BYTES, TEMPLATES, fill
 from tests.hostile.cast import Caller, Cast
 from tests.hostile.values import ODD_NUMBERS, ODD_TEXTS, ODD_WORDS, SMALL_NUMBERS
 
 Seal = Callable[[int, str], str]
+_HOLES = re.compile(r"\{(id|n|w)\}")
 
 
 def unsealed(chat_id: int, data: str) -> str:
@@ -204,6 +205,29 @@ def plan(cast: Cast, *, size: int, seed: int = 0) -> list[Step]:
         steps.append(planner.step(rng.choices(kinds, weights)[0]))
         planned += count(steps[-1:])
     return steps
+
+
+def every_button(cast: Cast, *roles: str) -> list[Step]:
+    """Not random: every button shape, each hole filled with each of a few ids, small numbers and every odd
+    word (two holes at most), tapped by each caller of `roles` (everyone without roles). Tens of thousands."""
+    values = {"id": (*cast.known_ids[:4], str(2**63)), "n": ("0", "1", "7"), "w": ODD_WORDS}
+    shapes = sorted({data for group in TEMPLATES.values() for t in group for data in _filled(t, values)})
+    shapes = [data for data in shapes if data != "vergeet:ja"]  # it would forget the caller
+    return [(Tap(caller, data),) for caller in cast.of(*roles) or cast.callers for data in shapes]
+
+
+def _filled(template: str, values: dict[str, tuple[str, ...]]) -> list[str]:
+    """The template with each combination of values in its first two holes, and "1" in any further one."""
+    holes = _HOLES.findall(template)[:2]
+    return [
+        _fill_in(template, iter(combination))
+        for combination in itertools.product(*(values[h] for h in holes))
+    ]
+
+
+def _fill_in(template: str, chosen: Iterator[str]) -> str:
+    data = _HOLES.sub(lambda _: next(chosen, "1"), template)
+    return data.encode()[:MAX_BYTES].decode(errors="ignore")
 
 
 def count(steps: Sequence[Step]) -> int:
