@@ -21,16 +21,17 @@ _LIBRARIES = ("python-telegram-bot", "SQLAlchemy", "aiosqlite", "asyncpg", "http
 TOKEN = "123456789:AAHfakeTOKENfor-tests_only_0123456789"
 
 
-def bench_settings(database_url: str, api_base_url: str) -> Settings:
-    return Settings(
-        _env_file=None,  # a .env in the working directory must not change what is measured
-        token=TOKEN,
-        database_url=database_url,
-        api_base_url=api_base_url,
+def bench_settings(database_url: str, api_base_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "token": TOKEN,
+        "database_url": database_url,
+        "api_base_url": api_base_url,
         # Short long-polls, so that shutting a run down does not wait for a held getUpdates.
-        polling_timeout=1,
-        default_language="nl",
-    )
+        "polling_timeout": 1,
+        "default_language": "nl",
+    }
+    # _env_file=None: a .env in the working directory must not change what is measured.
+    return Settings(_env_file=None, **(values | overrides))
 
 
 def quiet_logging() -> None:

@@ -8,6 +8,7 @@ import sys
 from bot.cli_buurt import aligned
 from bot.clock import SystemClock
 from bot.db.database import Database
+from bot.ids import parse_id
 from bot.services import buurt_admin, buurten, roles
 from bot.services.authority import COMMAND_LINE
 from bot.services.membership import UnknownBuurt
@@ -27,10 +28,19 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     for action, text in (("add", "make someone coordinator of a buurt"), ("remove", "take the role away")):
         parser = actions.add_parser(action, help=text, description=text[0].upper() + text[1:] + ".")
         parser.add_argument("buurt", metavar="BUURT", help='the buurt\'s name, for example "Oost"')
-        parser.add_argument("user_id", metavar="TELEGRAM_USER_ID", type=int, help="their Telegram user id")
+        parser.add_argument(
+            "user_id", metavar="TELEGRAM_USER_ID", type=_telegram_user_id, help="their Telegram user id"
+        )
     actions.add_parser(
         "list", help="show every buurt with its coordinators", description="Show every buurt's coordinators."
     )
+
+
+def _telegram_user_id(text: str) -> int:
+    user_id = parse_id(text)
+    if user_id is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Telegram user id (digits only, like 123456789)")
+    return user_id
 
 
 async def run(args: argparse.Namespace, database_url: str) -> int:

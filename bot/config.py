@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.i18n import SUPPORTED_LANGUAGES
+from bot.ids import parse_id
 
 TELEGRAM_API_ROOT = "https://api.telegram.org"
 
@@ -122,10 +123,10 @@ class Settings(BaseSettings):
     @classmethod
     def _split_admin_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            parts = [part.strip() for part in value.split(",") if part.strip()]
-            if not all(part.lstrip("-").isdigit() for part in parts):
+            ids = [parse_id(part.strip()) for part in value.split(",") if part.strip()]
+            if None in ids:
                 raise ValueError("use comma-separated Telegram user ids, for example 12345,67890")
-            return frozenset(int(part) for part in parts)
+            return frozenset(ids)
         return value
 
     @field_validator("default_language")

@@ -95,9 +95,11 @@ def test_an_unknown_buurt_or_id_gets_one_clear_line(operator: Operator) -> None:
     assert 'buurtbot: there is no buurt called "Nergens"' in unknown.stderr
     assert "Traceback" not in unknown.stderr
 
-    not_a_number = operator.runs("coordinator", "add", "Oost", "anna")
-    assert not_a_number.returncode == 2
-    assert "invalid int value" in not_a_number.stderr
+    for not_an_id in ("anna", "²", "٣", "-5", str(2**63)):  # int() takes "٣" for 3; 2**63 is past BIGINT
+        refused = operator.runs("coordinator", "add", "Oost", not_an_id)
+        assert refused.returncode == 2
+        assert "is not a Telegram user id" in refused.stderr
+        assert "Traceback" not in refused.stderr
 
 
 def test_help_explains_the_coordinator_commands(operator: Operator) -> None:

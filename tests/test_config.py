@@ -67,6 +67,8 @@ def test_a_malformed_token_is_refused_without_showing_it(monkeypatch: pytest.Mon
     ("variable", "value", "hint"),
     [
         ("BUURTBOT_ADMIN_IDS", "12,abc", "comma-separated"),
+        ("BUURTBOT_ADMIN_IDS", "12,²", "comma-separated"),  # a digit to isdigit(), not to int()
+        ("BUURTBOT_ADMIN_IDS", f"12,{2**63}", "comma-separated"),
         ("BUURTBOT_DEFAULT_LANGUAGE", "fr", "nl, en"),
         ("BUURTBOT_TIMEZONE", "Mars/Olympus", "Europe/Amsterdam"),
         ("BUURTBOT_API_BASE_URL", "api.telegram.org", "http"),

@@ -186,3 +186,5 @@ async def on_button(update: Update, context: BotContext) -> None:
             update,
             context.t("That activity is over or cancelled. Send /activiteiten to see what is planned."),
         )
+    except membership.UnknownMember:
+        await answer(update, context.t("First choose your buurt: send /start."))

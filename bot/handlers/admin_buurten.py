@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.handlers import keyboards, paging
-from bot.handlers.admin_common import actor, in_private, number_after, refuse_operators_only
+from bot.handlers.admin_common import actor, button_id, in_private, number_after, refuse_operators_only
 from bot.handlers.commands import refresh_admin_menu
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
@@ -80,24 +80,26 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _ask(update, context, buurt_admin.POSTCODE_LIST, buurt_id, text)
         elif data.startswith(POLICY) and data.count(":") == 3:
             buurt_text, policy = data.removeprefix(POLICY).split(":")
+            buurt_id = button_id(buurt_text)
             async with context.unit_of_work() as session:
-                await buurt_admin.set_policy(session, who, int(buurt_text), policy, now=now)
-            await show_details(update, context, int(buurt_text))
+                await buurt_admin.set_policy(session, who, buurt_id, policy, now=now)
+            await show_details(update, context, buurt_id)
         elif (buurt_id := number_after(data, COORDINATORS)) is not None:
             await show_details(update, context, buurt_id)
         elif (buurt_id := number_after(data, APPOINT)) is not None:
             await _ask_coordinator(update, context, buurt_id)
         elif data.startswith(APPOINT) and data.count(":") == 3:
             buurt_text, page_text = data.removeprefix(APPOINT).split(":")
-            await _ask_coordinator(update, context, int(buurt_text), paging.page_number(page_text) or 0)
+            await _ask_coordinator(update, context, button_id(buurt_text), paging.page_number(page_text) or 0)
         elif data.startswith((PICK, DISMISS)) and data.count(":") == 3:
             _, kind, buurt_text, user_text = data.split(":")
+            buurt_id, user_id = button_id(buurt_text), button_id(user_text)
             change = buurt_admin.appoint if kind == PICK.split(":")[1] else buurt_admin.dismiss
             async with context.unit_of_work() as session:
-                await change(session, who, int(buurt_text), int(user_text), now=now)
+                await change(session, who, buurt_id, user_id, now=now)
                 await conversations.end(session, update.effective_user.id)  # no id to type any more
-            await refresh_admin_menu(context, int(user_text))
-            await show_details(update, context, int(buurt_text))
+            await refresh_admin_menu(context, user_id)
+            await show_details(update, context, buurt_id)
         else:
             await answer(update, context.t("That button no longer works. Send /buurten to start again."))
     except NotAllowed:

@@ -11,6 +11,7 @@ from bot.handlers import keyboards, paging
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, popup
 from bot.i18n import N_
+from bot.ids import parse_id
 from bot.services import authority
 from bot.services.authority import Actor
 
@@ -19,7 +20,7 @@ PAGE = "pg:"
 CALLBACK_PATTERN = r"^pg:"
 # The prefixes a buurt question uses ("inv:b:", "adm:dg:m:0:600:", ...). Whatever the buurt button then
 # does is checked again by its own handler; this only keeps a forged page button from making odd buttons.
-_PREFIX = re.compile(r"(?:[a-z]{1,6}:){1,3}(?:\d{1,4}:){0,2}")
+_PREFIX = re.compile(r"(?:[a-z]{1,6}:){1,3}(?:[0-9]{1,4}:){0,2}")
 WHICH_BUURT = N_("Which buurt?")
 # In a group, /koppel asks its own question (groups.LINK is "grp:k:").
 QUESTIONS = {"grp:k:": N_("Which buurt is this group for?")}
@@ -112,5 +113,13 @@ async def on_page(update: Update, context: BotContext) -> None:
 
 def number_after(data: str, prefix: str) -> int | None:
     """The id in callback data like "inv:x:12"; None when it is not there (an old or forged button)."""
-    tail = data.removeprefix(prefix)
-    return int(tail) if data.startswith(prefix) and tail.lstrip("-").isdigit() else None
+    return parse_id(data.removeprefix(prefix)) if data.startswith(prefix) else None
+
+
+def button_id(text: str) -> int:
+    """The id in one part of a button's data; ValueError when it is none (an old or forged button), which
+    the admin handlers answer with "That button no longer works"."""
+    number = parse_id(text)
+    if number is None:
+        raise ValueError(text)
+    return number

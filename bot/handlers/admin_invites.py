@@ -9,7 +9,7 @@ from babel.dates import format_date
 from telegram import InputFile, Update
 
 from bot.handlers import keyboards, paging
-from bot.handlers.admin_common import actor, choose_buurt, in_private, number_after, refuse
+from bot.handlers.admin_common import actor, button_id, choose_buurt, in_private, number_after, refuse
 from bot.handlers.context import BotContext
 from bot.handlers.posters import poster_png
 from bot.handlers.replies import answer
@@ -42,15 +42,15 @@ async def on_button(update: Update, context: BotContext) -> None:
             await _menu(update, context, buurt_id)
         elif data.startswith(KIND) and data.count(":") == 3:
             buurt_text, kind = data.removeprefix(KIND).split(":")
-            await _ask_validity(update, context, int(buurt_text), kind)
+            await _ask_validity(update, context, button_id(buurt_text), kind)
         elif data.startswith(MAKE) and data.count(":") == 4:
             buurt_text, kind, validity = data.removeprefix(MAKE).split(":")
-            await _make(update, context, int(buurt_text), single_use=kind == ONE, validity=validity)
+            await _make(update, context, button_id(buurt_text), single_use=kind == ONE, validity=validity)
         elif (buurt_id := number_after(data, LIST)) is not None:
             await _list(update, context, buurt_id)
         elif data.startswith(LIST) and data.count(":") == 3:  # inv:l:<buurt>:<page>
             buurt_text, page_text = data.removeprefix(LIST).split(":")
-            await _list(update, context, int(buurt_text), paging.page_number(page_text) or 0)
+            await _list(update, context, button_id(buurt_text), paging.page_number(page_text) or 0)
         elif (invite_id := number_after(data, STOP)) is not None:
             await _stop(update, context, invite_id)
         else:

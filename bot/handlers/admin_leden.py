@@ -14,7 +14,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
 from bot.services import member_admin, membership
-from bot.services.authority import NotAllowed
+from bot.services.authority import NotAllowed, UnknownBuurt
 from bot.services.member_admin import MemberRow, Members
 
 CALLBACK_PATTERN = r"^adm:leden:"
@@ -56,6 +56,9 @@ async def _show(update: Update, context: BotContext, buurt_id: int, page: int = 
             )
     except NotAllowed:
         await refuse(update, context)
+        return
+    except UnknownBuurt:  # an operator's old button of a buurt that is gone, or a forged one
+        await answer(update, context.t("That button no longer works. Send /leden to start again."))
         return
     await answer(
         update,

@@ -12,6 +12,7 @@ from bot.handlers.broadcast import CANCEL, SEND
 from bot.handlers.commands import refresh_admin_menu
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
+from bot.ids import parse_id
 from bot.services import activities as activity_planning
 from bot.services import broadcasts, buurt_admin, buurten, conversations
 from bot.services.authority import NotAllowed, UnknownBuurt
@@ -52,8 +53,9 @@ async def _buurt_answer(update: Update, context: BotContext, state: State, text:
     except (buurten.BuurtExists, buurten.InvalidBuurtName, InvalidPostcode, buurt_admin.NotAUserId) as error:
         await answer(update, admin_buurten.problem(error, context.t))
         return
-    if state.step == buurt_admin.COORDINATOR_ID:
-        await refresh_admin_menu(context, int(text.strip()))
+    appointed = parse_id(text.strip()) if state.step == buurt_admin.COORDINATOR_ID else None
+    if appointed is not None:  # buurt_admin.typed read the same id
+        await refresh_admin_menu(context, appointed)
     await admin_buurten.show_details(update, context, buurt_id)
 
 

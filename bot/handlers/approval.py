@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, popup
+from bot.ids import parse_id
 from bot.services import member_admin, membership
 from bot.services.authority import Actor
 
@@ -19,7 +20,10 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or user is None:
         return
     approve = query.data.startswith(membership.APPROVE)
-    member_id = int(query.data.rsplit(":", 1)[1])
+    member_id = parse_id(query.data.rsplit(":", 1)[1])
+    if member_id is None:
+        await popup(update, context.t("This button no longer works."))
+        return
     try:
         async with context.unit_of_work() as session:
             decision = await member_admin.decide(

@@ -13,7 +13,7 @@ from bot.handlers.admin_common import actor, choose_buurt, in_private, number_af
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
-from bot.services import help_terms, membership, moderation, requests
+from bot.services import help_terms, membership, requests
 from bot.services.authority import NotAllowed, UnknownBuurt
 from bot.services.requests import Draft, Step
 
@@ -30,10 +30,10 @@ async def begin(update: Update, context: BotContext) -> None:
     try:
         async with context.unit_of_work() as session:
             step = await requests.begin(session, user.id, now=context.deps.clock.now())
-    except requests.NotAMember:
+    except membership.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
         return
-    except moderation.Blocked as blocked:
+    except membership.Blocked as blocked:
         await answer(update, blocked_text(context, blocked))
         return
     except requests.TooManyOpen:
@@ -70,7 +70,7 @@ async def _begin_on_behalf(update: Update, context: BotContext, buurt_id: int) -
     except (NotAllowed, UnknownBuurt):
         await refuse(update, context)
         return
-    except requests.NotAMember:
+    except membership.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
         return
     await show(update, context, step)
@@ -123,10 +123,10 @@ async def on_button(update: Update, context: BotContext) -> None:
                 )
             else:
                 step = Step("stale")
-    except requests.NotAMember:
+    except membership.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
         return
-    except moderation.Blocked as blocked:
+    except membership.Blocked as blocked:
         await answer(update, blocked_text(context, blocked))
         return
     except membership.NotAllowed:
@@ -153,7 +153,7 @@ async def described(
     await show(update, context, step)
 
 
-def blocked_text(context: BotContext, blocked: moderation.Blocked) -> str:
+def blocked_text(context: BotContext, blocked: membership.Blocked) -> str:
     return context.t(
         "A coordinator of your buurt has blocked you, so you can't do this now. The reason: {reason}"
     ).format(reason=escape(blocked.reason or "-"))

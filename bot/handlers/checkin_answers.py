@@ -10,6 +10,7 @@ from bot.handlers import asking, keyboards
 from bot.handlers import checkins as checkin_settings
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, popup
+from bot.ids import parse_id
 from bot.services import checkin_contacts as contacts
 from bot.services import checkin_ladder as ladder
 from bot.services import checkin_messages as messages
@@ -19,8 +20,9 @@ CALLBACK_PATTERN = r"^ci:[mrckih]:"
 
 def _parts(data: str, prefix: str) -> tuple[int, str] | None:
     """'<prefix><id>:<choice>' → (id, choice); None for anything else (an old or forged button)."""
-    number, _, choice = data.removeprefix(prefix).partition(":")
-    return (int(number), choice) if number.isdigit() else None
+    number_text, _, choice = data.removeprefix(prefix).partition(":")
+    number = parse_id(number_text)
+    return None if number is None else (number, choice)
 
 
 async def on_button(update: Update, context: BotContext) -> None:

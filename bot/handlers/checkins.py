@@ -13,6 +13,7 @@ from bot.handlers.admin_common import actor
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import N_
+from bot.ids import parse_id
 from bot.services import checkin_contacts as contacts
 from bot.services import checkin_invites, checkins, conversations, membership
 from bot.services import checkin_schedule as schedule
@@ -126,7 +127,14 @@ async def on_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or query.data is None or user is None:
         return
-    data, t = query.data, context.t
+    try:
+        await _choice(update, context, query.data, user.id)
+    except checkins.NoPlan:  # a button from before check-ins were stopped (or a forged one)
+        await answer(update, context.t("First choose your check-ins: send /checkin."))
+
+
+async def _choice(update: Update, context: BotContext, data: str, user_id: int) -> None:
+    t = context.t
     if data.startswith(FREQUENCY) and data.removeprefix(FREQUENCY) in FREQUENCY_LABELS:
         frequency = data.removeprefix(FREQUENCY)
         rows = [[(t(label), f"{TIME}{frequency}:{slot}")] for slot, label in SLOT_LABELS.items()]
@@ -137,43 +145,25 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif data.startswith(SETTING):
         await _setting(update, context, data.removeprefix(SETTING))
     elif data.startswith(LADDER) and data.removeprefix(LADDER) in schedule.LADDERS:
-        await _set_ladder(update, context, data.removeprefix(LADDER))
+        async with context.unit_of_work() as session:
+            await checkins.set_ladder(session, user_id, data.removeprefix(LADDER))
+        await answer(update, t("Done. The new waiting times count from the next check-in."))
     elif data.startswith(PAUSE) and data.removeprefix(PAUSE) in checkins.PAUSES:
-        await _pause(update, context, data.removeprefix(PAUSE))
-    elif data.startswith(REMOVE) and data.removeprefix(REMOVE).isdigit():
-        async with context.unit_of_work() as session:
-            await contacts.remove(session, user.id, int(data.removeprefix(REMOVE)))
-        await answer(update, t("Done. That neighbour is no longer your contact."))
-    elif data.startswith(STEP_DOWN) and data.removeprefix(STEP_DOWN).isdigit():
-        await _step_down(update, context, int(data.removeprefix(STEP_DOWN)))
-    else:
-        await answer(update, t("That button no longer works. Send /checkin to start again."))
-
-
-async def _set_ladder(update: Update, context: BotContext, ladder: str) -> None:
-    assert update.effective_user is not None
-    try:
-        async with context.unit_of_work() as session:
-            await checkins.set_ladder(session, update.effective_user.id, ladder)
-    except checkins.NoPlan:  # a button from before check-ins were stopped
-        await answer(update, context.t("That button no longer works. Send /checkin to start again."))
-        return
-    await answer(update, context.t("Done. The new waiting times count from the next check-in."))
-
-
-async def _pause(update: Update, context: BotContext, length: str) -> None:
-    assert update.effective_user is not None
-    try:
         async with context.unit_of_work() as session:
             until = await checkins.pause(
-                session, update.effective_user.id, length, now=context.deps.clock.now()
+                session, user_id, data.removeprefix(PAUSE), now=context.deps.clock.now()
             )
-    except checkins.NoPlan:
-        await answer(update, context.t("That button no longer works. Send /checkin to start again."))
-        return
-    await answer(
-        update, context.t("Okay. No check-ins until {when}. Enjoy! 🌴").format(when=_when(context, until))
-    )
+        await answer(
+            update, t("Okay. No check-ins until {when}. Enjoy! 🌴").format(when=_when(context, until))
+        )
+    elif data.startswith(REMOVE) and (contact_id := parse_id(data.removeprefix(REMOVE))) is not None:
+        async with context.unit_of_work() as session:
+            await contacts.remove(session, user_id, contact_id)
+        await answer(update, t("Done. That neighbour is no longer your contact."))
+    elif data.startswith(STEP_DOWN) and (member_id := parse_id(data.removeprefix(STEP_DOWN))) is not None:
+        await _step_down(update, context, member_id)
+    else:
+        await answer(update, t("That button no longer works. Send /checkin to start again."))
 
 
 async def _time_chosen(update: Update, context: BotContext, frequency: str, slot: str) -> None:
@@ -210,7 +200,7 @@ async def _start(update: Update, context: BotContext, frequency: str, slot: sche
             )
             await conversations.end(session, update.effective_user.id)
             has_contacts = bool(await contacts.contacts_of(session, update.effective_user.id))
-    except checkins.NotAMember:
+    except membership.NotAMember:
         await answer(update, t("First choose your buurt: send /start."))
         return
     except checkins.InQuietHours:
@@ -401,6 +391,9 @@ async def _contact_typed(update: Update, context: BotContext, text: str) -> None
         async with context.unit_of_work() as session:
             name = await contacts.ask(session, update.effective_user.id, text, now=context.deps.clock.now())
             await conversations.end(session, update.effective_user.id)
+    except membership.NotAMember:
+        await answer(update, t("First choose your buurt: send /start."))
+        return
     except contacts.NoSuchNeighbour:
         await answer(
             update,

@@ -14,6 +14,7 @@ from bot.handlers.admin_common import actor, choose_buurt, in_private, refuse
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, popup, send
 from bot.i18n import N_
+from bot.ids import parse_id, parse_number
 from bot.services import digest
 from bot.services.authority import NotAllowed, UnknownBuurt
 from bot.services.digest import Moment
@@ -92,14 +93,22 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query.data in (PERSONAL_ON, PERSONAL_OFF):
         await _personal(update, context, on=query.data == PERSONAL_ON)
         return
-    parts = query.data.removeprefix("adm:dg:").split(":")
-    numbers = [int(part) for part in parts[1:] if part.isdigit()]
-    if parts[0] == "b" and len(parts) == len(numbers) + 1 == 2:
-        await _preview(update, context, numbers[0])
-    elif parts[0] == "m" and len(parts) == len(numbers) + 1 == 4:
-        await _move(update, context, numbers[2], Moment(numbers[0], numbers[1]))
+    kind, *values = query.data.removeprefix("adm:dg:").split(":")
+    if kind == "b" and len(values) == 1 and (buurt_id := parse_id(values[0])) is not None:
+        await _preview(update, context, buurt_id)
+    elif kind == "m" and len(values) == 3 and (move := _move_button(*values)) is not None:
+        await _move(update, context, move[0], move[1])
     else:
         await popup(update, context.t("This button no longer works."))
+
+
+def _move_button(weekday: str, minute: str, buurt: str) -> tuple[int, Moment] | None:
+    """The buurt and moment of a button "adm:dg:m:<weekday>:<minute>:<buurt>"; None for a forged one."""
+    day, at = parse_number(weekday, most=6), parse_number(minute, most=digest.MINUTES_A_DAY - 1)
+    buurt_id = parse_id(buurt)
+    if day is None or at is None or buurt_id is None:
+        return None
+    return buurt_id, Moment(day, at)
 
 
 async def _preview(update: Update, context: BotContext, buurt_id: int) -> None:

@@ -9,8 +9,10 @@ from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
 from bot.handlers.replies import send
+from bot.i18n import N_
 
 log = logging.getLogger("bot.handlers")
+APOLOGY = N_("Sorry, something went wrong on our side. Please try again in a moment.")
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -22,8 +24,6 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     try:
         # send() answers a tapped button only if the handler had not answered it yet.
-        await send(
-            update, context.t("Sorry, something went wrong on our side. Please try again in a moment.")
-        )
+        await send(update, context.t(APOLOGY))
     except TelegramError:
         log.warning("could not tell the person about the error in update %s", update_id)

@@ -8,10 +8,12 @@ from html import escape
 from babel.dates import format_date
 from telegram import Update
 
-from bot.handlers import keyboards, talking
+from bot.handlers import keyboards, paging, talking
+from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, popup, send
-from bot.services import help_terms, matching, relay, request_sweeps, requests
+from bot.ids import parse_id
+from bot.services import help_terms, matching, membership, relay, request_sweeps, requests
 from bot.services.digest_content import START_PREFIX
 from bot.services.validation import InvalidText
 
@@ -24,13 +26,19 @@ async def on_button(update: Update, context: BotContext) -> None:
     if query is None or query.data is None or user is None:
         return
     _, kind, rest = query.data.split(":", 2)
-    number = int(rest.rsplit(":", 1)[-1])
+    last = rest.rsplit(":", 1)[-1]
+    # A request's id, or for the list a page number.
+    number = paging.page_number(last) if kind == "lijst" else parse_id(last)
     action = _ACTIONS.get(kind)
-    if action is None:
+    if action is None or number is None:
         await popup(update, context.t("This button no longer works."))
         return
     try:
         await action(update, context, number, rest)
+    except membership.NotAMember:
+        await answer(update, context.t("First join your buurt: send /start."))
+    except membership.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
     except (matching.NotForYou, requests.NotYours):
         # Checked on the server: someone else's request, another buurt, or a made-up button.
         await popup(update, context.t("This button is not for you."))
@@ -124,8 +132,11 @@ async def _page(update: Update, context: BotContext, page_number: int, _: str) -
     try:
         async with context.db.begin() as session:
             page = await requests.open_in_buurt(session, update.effective_user.id, page=page_number)
-    except requests.NotAMember:
+    except membership.NotAMember:
         await answer(update, t("First join your buurt: send /start."))
+        return
+    except membership.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
         return
     if not page.requests and page.page == 0:
         await answer(update, t("There are no open requests in your buurt right now. 🌷"))
@@ -139,26 +150,32 @@ async def _page(update: Update, context: BotContext, page_number: int, _: str) -
             f"\n{number}. <b>{escape(item.first_name)}</b> · {escape(category)} · {escape(when)}\n{what}"
         )
         rows.append([(t("🙋 I'll help with {number}").format(number=number), f"{matching.HELP}{item.id}")])
-    paging = []
+    nav = []
     if page.page > 0:
-        paging.append((t("◀️ Back"), f"hv:lijst:{page.page - 1}"))
+        nav.append((t("◀️ Back"), f"hv:lijst:{page.page - 1}"))
     if page.has_more:
-        paging.append((t("More ▶️"), f"hv:lijst:{page.page + 1}"))
-    if paging:
-        rows.append(paging)
+        nav.append((t("More ▶️"), f"hv:lijst:{page.page + 1}"))
+    if nav:
+        rows.append(nav)
     await answer(update, "\n".join(lines), keyboards.buttons(rows))
 
 
 async def open_from_digest(update: Update, context: BotContext) -> None:
     """/start hv_<id>, from a button in a group's weekly digest: that request, with 'Ik help'."""
     assert update.effective_user is not None
-    request_id = int((context.args or ["0"])[0].removeprefix(START_PREFIX))
+    request_id = parse_id((context.args or [""])[0].removeprefix(START_PREFIX))
     t = context.t
+    if request_id is None:  # a link with an id no request can have: as if it were closed
+        await answer(update, t("This request is already closed. Thank you! 💛"))
+        return
     try:
         async with context.db.begin() as session:
             item = await requests.one_open(session, update.effective_user.id, request_id)
-    except requests.NotAMember:
+    except membership.NotAMember:
         await answer(update, t("First join your buurt: send /start."))
+        return
+    except membership.Blocked as blocked:
+        await answer(update, blocked_text(context, blocked))
         return
     except requests.AlreadyClosed:
         await answer(update, t("This request is already closed. Thank you! 💛"))

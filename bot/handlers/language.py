@@ -51,9 +51,8 @@ async def choose_language(update: Update, context: BotContext) -> None:
     language = query.data.removeprefix(CALLBACK_PREFIX)
     if language not in SUPPORTED_LANGUAGES:
         # An old or forged button: say so kindly and offer the real choices.
-        await answer(
-            update, context.t("That button no longer works. Please choose again."), language_keyboard()
-        )
+        text = context.t("That button no longer works. Please choose again.")
+        await answer(update, text, language_keyboard())
         return
     async with context.unit_of_work() as session:
         await members.choose_language(

@@ -14,7 +14,8 @@ from telegram.error import BadRequest
 from bot.handlers import keyboards, paging
 from bot.handlers.admin_common import actor, in_private, refuse
 from bot.handlers.context import BotContext
-from bot.handlers.replies import answer, send
+from bot.handlers.replies import answer, popup, send
+from bot.ids import parse_id
 from bot.services import conversations, moderation
 from bot.services.authority import NotAllowed
 from bot.services.conversations import State
@@ -112,29 +113,34 @@ async def on_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or query.data is None or user is None:
         return
-    _, action, number = query.data.split(":")
-    if action == "vrijp":
-        await show_blocked(update, context, int(number))  # the list is read again, for whoever tapped
+    _, action, number_text = query.data.split(":")
+    page = paging.page_number(number_text)
+    if action == "vrijp" and page is not None:
+        await show_blocked(update, context, page)  # the list is read again, for whoever tapped
+        return
+    number = parse_id(number_text)  # a report's or a member's
+    if number is None:
+        await popup(update, context.t("This button no longer works."))
         return
     now, t, who = context.deps.clock.now(), context.t, actor(update, context)
     try:
         async with context.unit_of_work() as session:
             if action == "negeer":
-                await moderation.dismiss(session, who, int(number), now=now)
+                await moderation.dismiss(session, who, number, now=now)
                 text = t("Dismissed. Nothing else happens.")
             elif action == "waarschuw":
-                name = await moderation.warn(session, who, int(number), now=now)
+                name = await moderation.warn(session, who, number, now=now)
                 text = t("{name} has been warned kindly.").format(name=escape(name))
             elif action == "blokkeer":
-                member_id = await moderation.reported_member(session, who, int(number))
-                await _ask_reason(session, user.id, member_id, int(number), now)
+                member_id = await moderation.reported_member(session, who, number)
+                await _ask_reason(session, user.id, member_id, number, now)
                 text = t("Why? Type the reason. The member will read it.")
             elif action == "wie":
-                await moderation.blockable(session, who, int(number))
-                await _ask_reason(session, user.id, int(number), None, now)
+                await moderation.blockable(session, who, number)
+                await _ask_reason(session, user.id, number, None, now)
                 text = t("Why? Type the reason. The member will read it.")
             elif action == "vrij":
-                name = await moderation.unblock(session, who, int(number), now=now)
+                name = await moderation.unblock(session, who, number, now=now)
                 text = t("{name} is no longer blocked and has been told.").format(name=escape(name))
             else:
                 text = t("This button no longer works.")

@@ -9,7 +9,7 @@ from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer
 from bot.i18n import Translator
-from bot.services import help_terms, moderation, offers
+from bot.services import help_terms, membership, offers
 from bot.services.offers import Draft, Offer, Step
 
 PREFIX = "ab:"
@@ -25,7 +25,7 @@ async def show_offer(update: Update, context: BotContext) -> None:
     try:
         async with context.db.begin() as session:
             existing = await offers.shown_to(session, user.id)
-    except moderation.Blocked as blocked:
+    except membership.Blocked as blocked:
         await answer(update, blocked_text(context, blocked))
         return
     if existing is None:
@@ -42,10 +42,10 @@ async def _begin(update: Update, context: BotContext) -> None:
     try:
         async with context.unit_of_work() as session:
             step = await offers.begin(session, update.effective_user.id, now=context.deps.clock.now())
-    except offers.NotAMember:
+    except membership.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
         return
-    except moderation.Blocked as blocked:
+    except membership.Blocked as blocked:
         await answer(update, blocked_text(context, blocked))
         return
     await show(update, context, step)
@@ -82,7 +82,10 @@ async def on_button(update: Update, context: BotContext) -> None:
     try:
         async with context.unit_of_work() as session:
             step = await offers.choose(session, user.id, choice, now=now)
-    except moderation.Blocked as blocked:
+    except membership.NotAMember:  # no longer a member by the time the offer is saved
+        await answer(update, t("First join your buurt: send /start."))
+        return
+    except membership.Blocked as blocked:
         await answer(update, blocked_text(context, blocked))
         return
     await show(update, context, step)

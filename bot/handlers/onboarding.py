@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMa
 from telegram.constants import ChatType
 
 from bot.handlers import keyboards
+from bot.handlers.admin_common import number_after
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, popup
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, negotiate
@@ -82,8 +83,8 @@ async def on_button(update: Update, context: BotContext) -> None:
                 if state is not None
                 else Step(onboarding.EXPIRED)
             )
-        elif data.startswith(CHOOSE_BUURT) and data.removeprefix(CHOOSE_BUURT).isdigit():
-            step = await onboarding.buurt_chosen(session, ctx, int(data.removeprefix(CHOOSE_BUURT)))
+        elif (buurt_id := number_after(data, CHOOSE_BUURT)) is not None:
+            step = await onboarding.buurt_chosen(session, ctx, buurt_id)
         else:
             step = Step(onboarding.EXPIRED)
     if step.kind == onboarding.NOT_OFFERED:

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.i18n import Translator
+from bot.ids import parse_number
 
 T = TypeVar("T")
 
 PAGE_SIZE = 10  # buttons a page: short enough to read on a phone
+MOST_PAGES = 99_999  # what a page button may carry: far more than any list, and never past SQL's OFFSET
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,4 +60,4 @@ def position(number: int, count: int, t: Translator) -> str:
 
 def page_number(text: str) -> int | None:
     """A page number from callback data; None when it is not one."""
-    return int(text) if text.isdigit() and len(text) <= 5 else None
+    return parse_number(text, most=MOST_PAGES)

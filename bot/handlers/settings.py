@@ -48,16 +48,22 @@ async def on_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or query.data is None or user is None:
         return
-    choice = query.data
+    try:
+        await _choice(update, context, query.data, user.id)
+    except membership.UnknownMember:  # a button from before /vergeetmij
+        await answer(update, context.t("First choose your buurt: send /start."))
+
+
+async def _choice(update: Update, context: BotContext, choice: str, user_id: int) -> None:
     now = context.deps.clock.now()
     if choice == f"{PREFIX}naam":
         async with context.unit_of_work() as session:
-            await member_settings.ask_name(session, user.id, now=now)
+            await member_settings.ask_name(session, user_id, now=now)
         await answer(update, context.t("Type the name your neighbours may see."))
     elif choice == f"{PREFIX}taal":
         await answer(update, context.t("Which language do you want? Tap a button."), language_keyboard())
     elif choice == f"{PREFIX}buurt":
-        ctx = joining.Context(user.id, now, context.deps.settings.admin_ids)
+        ctx = joining.Context(user_id, now, context.deps.settings.admin_ids)
         async with context.unit_of_work() as session:
             step = await joining.begin(session, ctx, code=None, moving=True)
         await onboarding.show(update, context, step)

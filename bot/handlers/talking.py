@@ -13,7 +13,7 @@ from bot.handlers import keyboards
 from bot.handlers.asking import blocked_text
 from bot.handlers.context import BotContext
 from bot.handlers.replies import answer, popup, send
-from bot.services import help_terms, moderation, relay
+from bot.services import help_terms, membership, relay
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ async def pass_on(update: Update, context: BotContext) -> bool:
         return True
     except relay.NotInConversation:
         return False
-    except moderation.Blocked as blocked:
+    except membership.Blocked as blocked:
         await send(update, blocked_text(context, blocked))
         return True
     if talk is not None:

@@ -179,17 +179,17 @@ async def for_member(
 async def set_coming(
     session: AsyncSession, telegram_user_id: int, activity_id: int, *, coming: bool, now: datetime
 ) -> None:
-    """Ik kom (or not after all). Only for members of the activity's buurt, before it is over."""
+    """Ik kom (or not after all). Only for members of the activity's buurt, before it is over.
+
+    UnknownMember for someone who is not (yet, or any more) a member of a buurt."""
     member = await membership.find(session, telegram_user_id)
+    if member is None or member.membership != membership.ACTIVE:
+        raise membership.UnknownMember(telegram_user_id)
     activity = await session.get(Activity, activity_id)
-    if (
-        member is None
-        or activity is None
-        or member.membership != membership.ACTIVE
-        or member.buurt_id != activity.buurt_id
-        or activity.starts_at <= now - SHOWN_AFTER_START
-    ):
+    if activity is None or member.buurt_id != activity.buurt_id:
         raise UnknownActivity(activity_id)
+    if activity.starts_at <= now - SHOWN_AFTER_START:
+        raise UnknownActivity(activity_id)  # over
     present = await session.get(ActivityAttendee, (activity_id, member.id))
     if coming and present is None:
         session.add(ActivityAttendee(activity_id=activity_id, member_id=member.id, since=now))

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Buurt, BuurtPostcode, Member
 from bot.delivery.payloads import text_message
 from bot.i18n import translator
+from bot.ids import parse_id
 from bot.services import audit, buurten, conversations, members, notify, roles
 from bot.services.authority import Actor, check_manages, check_operator
 from bot.services.conversations import State
@@ -203,8 +204,9 @@ async def typed(session: AsyncSession, actor: Actor, state: State, text: str, *,
     elif state.step == POSTCODE_LIST:
         await set_postcodes(session, actor, buurt_id, parse_pc4_list(text), now=now)
     elif state.step == COORDINATOR_ID:
-        if not text.strip().isdigit():
+        user_id = parse_id(text.strip())
+        if user_id is None:
             raise NotAUserId(text)
-        await appoint(session, actor, buurt_id, int(text.strip()), now=now)
+        await appoint(session, actor, buurt_id, user_id, now=now)
     await conversations.end(session, actor.telegram_user_id)
     return buurt_id

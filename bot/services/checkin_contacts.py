@@ -15,6 +15,7 @@ from bot.db.models import CheckinContact, Member
 from bot.delivery import outbox
 from bot.services import checkin_messages as messages
 from bot.services import membership, notify
+from bot.services.validation import name_to_find
 
 MAX_CONTACTS = 2
 ASKED, ACCEPTED = "asked", "accepted"
@@ -45,18 +46,21 @@ class Contact:
 
 async def ask(session: AsyncSession, telegram_user_id: int, name: str, *, now: datetime) -> str:
     """Ask the neighbour called `name` to be a contact; returns their name as stored."""
-    member = await membership.member_of(session, telegram_user_id)
-    if member.membership != membership.ACTIVE or member.buurt_id is None:
-        raise NoSuchNeighbour(name)
+    member = await membership.find(session, telegram_user_id)
+    if member is None or member.membership != membership.ACTIVE or member.buurt_id is None:
+        raise membership.NotAMember(telegram_user_id)
     count = await session.scalar(
         select(func.count()).select_from(CheckinContact).where(CheckinContact.member_id == member.id)
     )
     if (count or 0) >= MAX_CONTACTS:
         raise TooManyContacts
+    typed = name_to_find(name)
+    if typed is None:
+        raise NoSuchNeighbour(name)
     found = (
         await session.scalars(
             select(Member).where(
-                func.lower(Member.display_name) == name.strip().lower(),
+                func.lower(Member.display_name) == typed,
                 Member.buurt_id == member.buurt_id,
                 Member.membership == membership.ACTIVE,
                 Member.id != member.id,
@@ -124,7 +128,10 @@ async def step_down(session: AsyncSession, contact_telegram_id: int, member_id: 
 
 
 async def remove(session: AsyncSession, telegram_user_id: int, contact_id: int) -> bool:
-    member = await membership.member_of(session, telegram_user_id)
+    """Stop asking that contact; False when they were none (also for someone forgotten meanwhile)."""
+    member = await membership.find(session, telegram_user_id)
+    if member is None:
+        return False
     result = await session.execute(
         delete(CheckinContact).where(
             CheckinContact.member_id == member.id, CheckinContact.contact_id == contact_id

@@ -17,6 +17,7 @@ from bot.db.models import Member
 from bot.services import audit, authority, membership, notify
 from bot.services.authority import Actor, NotAllowed
 from bot.services.checkin_messages import invite_text
+from bot.services.validation import name_to_find
 
 INVITE = "checkin.invite"  # the name in the audit log
 
@@ -34,8 +35,11 @@ async def find(session: AsyncSession, actor: Actor, name: str) -> int:
     managed = [buurt.id for buurt in await authority.managed_buurten(session, actor)]
     if not managed:
         raise NotAllowed
+    typed = name_to_find(name)
+    if typed is None:
+        raise NoSuchMember(name)
     query = select(Member.id).where(
-        func.lower(Member.display_name) == name.strip().lower(),
+        func.lower(Member.display_name) == typed,
         Member.membership == membership.ACTIVE,
         Member.buurt_id.is_not(None),
     )

@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.ids import parse_number
+
 DAILY, THRICE, WEEKLY = "daily", "thrice", "weekly"
 FREQUENCIES = (DAILY, THRICE, WEEKLY)
 THRICE_DAYS = frozenset({0, 2, 4})  # Monday, Wednesday, Friday
@@ -129,10 +131,9 @@ def parse_clock_time(text: str) -> int | None:
     """'10:30', '10.30', '9' → minutes after midnight; None when it is not a time."""
     cleaned = text.strip().replace(".", ":").replace("u", ":").rstrip(":")
     hours, _, minutes = cleaned.partition(":")
-    if not hours.isdigit() or (minutes and not minutes.isdigit()) or len(minutes) > 2:
-        return None
-    hour, minute = int(hours), int(minutes or 0)
-    if hour > 23 or minute > 59:
+    hour = parse_number(hours, most=23)
+    minute = parse_number(minutes or "0", most=59) if len(minutes) <= 2 else None
+    if hour is None or minute is None:
         return None
     return hour * 60 + minute
 

@@ -23,10 +23,6 @@ PAUSES = {"week": timedelta(weeks=1), "twee": timedelta(weeks=2), "maand": timed
 MOODS = ("good", "okay", "bad", "talk")
 
 
-class NotAMember(LookupError):
-    """Only an active member of a buurt has check-ins."""
-
-
 class InQuietHours(ValueError):
     """The chosen time falls in the quiet hours."""
 
@@ -49,7 +45,7 @@ class PlanView:
 async def _active_member(session: AsyncSession, telegram_user_id: int) -> Member:
     member = await membership.find(session, telegram_user_id)
     if member is None or member.membership != membership.ACTIVE:
-        raise NotAMember(telegram_user_id)
+        raise membership.NotAMember(telegram_user_id)  # only an active member of a buurt has check-ins
     return member
 
 

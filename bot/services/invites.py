@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 from typing import Literal
@@ -17,6 +18,9 @@ CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 12
 
 Reason = Literal["unknown", "expired", "used_up", "revoked"]
+# What a t.me/<bot>?start=<code> link can carry. Anything else was typed after /start by hand: no code
+# of ours, and not looked up (PostgreSQL refuses a NUL in a query).
+_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class InviteNotValid(Exception):
@@ -73,6 +77,8 @@ async def create_invite(
 
 async def peek(session: AsyncSession, code: str, now: datetime) -> Buurt:
     """The buurt `code` would let someone into at `now`, without using it; or raise InviteNotValid."""
+    if _LINK_PAYLOAD.fullmatch(code) is None:
+        raise InviteNotValid("unknown")
     invite = await _find(session, code)
     problem = _problem(invite, now)
     if problem is not None:
@@ -88,6 +94,8 @@ async def redeem(session: AsyncSession, code: str, now: datetime) -> Buurt:
     cannot both get in: on PostgreSQL the second UPDATE waits for the first's row lock and then finds the
     condition false; SQLite lets one writer in at a time.
     """
+    if _LINK_PAYLOAD.fullmatch(code) is None:
+        raise InviteNotValid("unknown")
     result = await session.execute(
         update(InviteCode)
         .where(InviteCode.code == code, usable(now))

@@ -258,13 +258,10 @@ async def _helper(session: AsyncSession, helper_telegram_id: int, request: HelpR
     helper = await membership.find(session, helper_telegram_id)
     if request is None:
         raise RequestGone
-    if (
-        helper is None
-        or helper.membership != membership.ACTIVE
-        or helper.blocked_at is not None
-        or helper.buurt_id != request.buurt_id
-        or helper.id == request.requester_id
-    ):
+    if helper is None or helper.membership != membership.ACTIVE:
+        raise membership.NotAMember(helper_telegram_id)
+    membership.check_not_blocked(helper)
+    if helper.buurt_id != request.buurt_id or helper.id == request.requester_id:
         raise NotForYou
     return helper
 

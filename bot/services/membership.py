@@ -38,6 +38,18 @@ class AlreadyDecided(Exception):
     """Someone already approved or declined this request."""
 
 
+class NotAMember(PermissionError):
+    """Not a member of a buurt now: never joined, waiting for a yes, not let in, or forgotten."""
+
+
+class Blocked(PermissionError):
+    """Blocked by a coordinator (services/moderation.py); `reason` is what they were told."""
+
+    def __init__(self, reason: str | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True, slots=True)
 class Joined:
     buurt_name: str
@@ -53,6 +65,20 @@ class Decision:
 
 async def find(session: AsyncSession, telegram_user_id: int) -> Member | None:
     return await session.scalar(select(Member).where(Member.telegram_user_id == telegram_user_id))
+
+
+async def taking_part(session: AsyncSession, telegram_user_id: int) -> Member:
+    """Someone who may ask, offer and help: let in to a buurt, and not blocked (NotAMember, Blocked)."""
+    member = await find(session, telegram_user_id)
+    if member is None or member.membership != ACTIVE or member.buurt_id is None:
+        raise NotAMember(telegram_user_id)
+    check_not_blocked(member)
+    return member
+
+
+def check_not_blocked(member: Member) -> None:
+    if member.blocked_at is not None:
+        raise Blocked(member.blocked_reason)
 
 
 async def member_of(session: AsyncSession, telegram_user_id: int) -> Member:

@@ -1,6 +1,7 @@
 """Reports and blocks: coordinators look at reported messages and dismiss, warn or block.
 
-A blocked member can't post a request, offer help or pass messages on; they are told why. Every action
+A blocked member can't post a request, offer help, help or pass messages on; they are told why
+(membership.Blocked, raised by the services they knock on). Every action
 checks the caller's role for the buurt on the server and is written to the audit log.
 """
 
@@ -19,7 +20,7 @@ from bot.delivery.payloads import text_message
 from bot.i18n import translator
 from bot.services import audit, authority, matching
 from bot.services.authority import Actor
-from bot.services.validation import clean_text
+from bot.services.validation import clean_text, name_to_find
 
 REASON_MAX = 200
 ACTIONS = ("negeer", "waarschuw", "blokkeer")
@@ -28,21 +29,8 @@ DISMISS, WARN, BLOCK, UNBLOCK = "report.dismiss", "report.warn", "member.block",
 VIEW = "report.view"  # a coordinator was shown the reported message
 
 
-class Blocked(PermissionError):
-    """The member is blocked by a coordinator; `reason` is what they were told."""
-
-    def __init__(self, reason: str | None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class AlreadyHandled(Exception):
     """Another coordinator handled this report first, or it no longer exists."""
-
-
-def check_not_blocked(member: Member) -> None:
-    if member.blocked_at is not None:
-        raise Blocked(member.blocked_reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +259,9 @@ async def find_members(session: AsyncSession, actor: Actor, name: str) -> list[C
     buurten = [buurt.id for buurt in await authority.managed_buurten(session, actor)]
     if not buurten:
         raise authority.NotAllowed
-    typed = name.strip().lower()
+    typed = name_to_find(name)
+    if typed is None:
+        return []
     rows = await session.scalars(
         select(Member)
         .where(Member.buurt_id.in_(buurten), func.lower(Member.display_name).startswith(typed))

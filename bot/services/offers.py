@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import HelperCategory, HelperOffer, Member
-from bot.services import conversations, help_terms, history, membership, moderation
+from bot.db.models import HelperCategory, HelperOffer
+from bot.ids import parse_number
+from bot.services import conversations, help_terms, history, membership
 from bot.services.conversations import State
 
 FLOW = "offer"
@@ -27,10 +28,6 @@ QUIET_HOURS = {
     "20-10": (20 * 60, 10 * 60),
     "geen": (0, 0),
 }
-
-
-class NotAMember(PermissionError):
-    """Only members of a buurt can offer help there."""
 
 
 @dataclass
@@ -72,14 +69,6 @@ def _quiet_key(start: int, end: int) -> str:
     return next((key for key, hours in QUIET_HOURS.items() if hours == (start, end)), "21-9")
 
 
-async def _active_member(session: AsyncSession, telegram_user_id: int) -> Member:
-    member = await membership.find(session, telegram_user_id)
-    if member is None or member.membership != membership.ACTIVE or member.buurt_id is None:
-        raise NotAMember
-    moderation.check_not_blocked(member)
-    return member
-
-
 async def current(session: AsyncSession, telegram_user_id: int) -> Offer | None:
     member = await membership.find(session, telegram_user_id)
     if member is None:
@@ -102,16 +91,16 @@ async def current(session: AsyncSession, telegram_user_id: int) -> Offer | None:
 
 
 async def shown_to(session: AsyncSession, telegram_user_id: int) -> Offer | None:
-    """What /aanbod shows: their offer, or None. Raises moderation.Blocked for a blocked member."""
+    """What /aanbod shows: their offer, or None. Raises membership.Blocked for a blocked member."""
     member = await membership.find(session, telegram_user_id)
     if member is not None:
-        moderation.check_not_blocked(member)
+        membership.check_not_blocked(member)
     return await current(session, telegram_user_id)
 
 
 async def begin(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> Step:
     """Start (or change) the offer, beginning with what they already offer."""
-    await _active_member(session, telegram_user_id)
+    await membership.taking_part(session, telegram_user_id)
     existing = await current(session, telegram_user_id)
     draft = Draft()
     if existing is not None:
@@ -137,22 +126,23 @@ async def choose(session: AsyncSession, telegram_user_id: int, choice: str, *, n
         chosen = set(draft.categories) ^ {value}
         draft.categories = [key for key in help_terms.CATEGORIES if key in chosen]
         return await _go(session, telegram_user_id, step, draft, now)
-    if step == "days" and kind == "day" and value.isdigit() and int(value) < 7:
-        draft.days ^= 1 << int(value)
+    if step == "days" and kind == "day" and (day := parse_number(value, most=6)) is not None:
+        draft.days ^= 1 << day
         return await _go(session, telegram_user_id, step, draft, now)
     if step == "days" and kind == "day" and value == "all":
         draft.days = 0 if draft.days == help_terms.ALL_DAYS else help_terms.ALL_DAYS
         return await _go(session, telegram_user_id, step, draft, now)
-    if step == "parts" and kind == "part" and value.isdigit() and int(value) < 3:
-        draft.parts ^= 1 << int(value)
+    if step == "parts" and kind == "part" and (part := parse_number(value, most=2)) is not None:
+        draft.parts ^= 1 << part
         return await _go(session, telegram_user_id, step, draft, now)
     if kind == "next" and step in ("categories", "days", "parts"):
         empty = {"categories": not draft.categories, "days": not draft.days, "parts": not draft.parts}[step]
         if empty:
             return Step(step, draft, problem="choose")
         return await _go(session, telegram_user_id, STEPS[STEPS.index(step) + 1], draft, now)
-    if step == "max" and kind == "max" and value.isdigit() and int(value) in MAX_PER_WEEK:
-        draft.max_per_week = int(value)
+    times = parse_number(value, most=max(MAX_PER_WEEK)) if step == "max" and kind == "max" else None
+    if times is not None and times in MAX_PER_WEEK:
+        draft.max_per_week = times
         return await _go(session, telegram_user_id, "quiet", draft, now)
     if step == "quiet" and kind == "quiet" and value in QUIET_HOURS:
         draft.quiet = value
@@ -163,7 +153,7 @@ async def choose(session: AsyncSession, telegram_user_id: int, choice: str, *, n
 
 
 async def save(session: AsyncSession, telegram_user_id: int, draft: Draft, now: datetime) -> None:
-    member = await _active_member(session, telegram_user_id)
+    member = await membership.taking_part(session, telegram_user_id)
     assert member.buurt_id is not None
     start, end = QUIET_HOURS[draft.quiet]
     offer = await session.get(HelperOffer, member.id)

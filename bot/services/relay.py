@@ -20,7 +20,7 @@ from bot.db.models import HelpInvitation, HelpRequest, Member, RelayedMessage, R
 from bot.delivery import outbox
 from bot.delivery.payloads import text_message
 from bot.i18n import translator
-from bot.services import conversations, help_terms, matching, membership, moderation
+from bot.services import conversations, help_terms, matching, membership
 from bot.services.conversations import State
 
 FLOW = "relay"
@@ -143,7 +143,7 @@ async def relay(
 ) -> Talk:
     """Pass one message on to the other side, labelled with the request. Raises SlowDown past the limit."""
     sides = await _sides(session, telegram_user_id, request_id)
-    moderation.check_not_blocked(sides.me)
+    membership.check_not_blocked(sides.me)
     sent_last_hour = await session.scalar(
         select(func.count())
         .select_from(RelayedMessage)

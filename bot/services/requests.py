@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelperOffer, HelpRequest, Member
-from bot.services import audit, authority, conversations, help_terms, matching, membership, moderation
+from bot.services import audit, authority, conversations, help_terms, matching, membership
 from bot.services.authority import Actor
 from bot.services.conversations import State
 from bot.services.validation import InvalidText, clean_name, clean_text, without_names
@@ -33,10 +33,6 @@ PAGE_SIZE = 5
 # Still open, or still being arranged: these count towards the limit of open requests.
 ACTIVE = ("open", "offered", "matched")
 _LINK = re.compile(r"(https?://|www\.|t\.me/)\S+", re.IGNORECASE)
-
-
-class NotAMember(PermissionError):
-    """Only members of a buurt (let in, not waiting) can ask for help."""
 
 
 class TooManyOpen(Exception):
@@ -114,14 +110,6 @@ class Page:
     has_more: bool
 
 
-async def _active_member(session: AsyncSession, telegram_user_id: int) -> Member:
-    member = await membership.find(session, telegram_user_id)
-    if member is None or member.membership != membership.ACTIVE or member.buurt_id is None:
-        raise NotAMember
-    moderation.check_not_blocked(member)
-    return member
-
-
 async def _check_limits(session: AsyncSession, member: Member, now: datetime) -> None:
     open_count = await session.scalar(
         select(func.count())
@@ -149,8 +137,8 @@ async def _save(session: AsyncSession, telegram_user_id: int, step: str, draft: 
 
 
 async def begin(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> Step:
-    """🙋 Ik zoek hulp: raises NotAMember, TooManyOpen or SlowDown before anything is typed."""
-    member = await _active_member(session, telegram_user_id)
+    """🙋 Ik zoek hulp: raises NotAMember, Blocked, TooManyOpen or SlowDown before anything is typed."""
+    member = await membership.taking_part(session, telegram_user_id)
     await _check_limits(session, member, now)
     return await _save(session, telegram_user_id, "category", Draft(), now)
 
@@ -164,7 +152,7 @@ async def begin_on_behalf(session: AsyncSession, actor: Actor, buurt_id: int, *,
     await authority.check_manages(session, actor, buurt_id)
     assert actor.telegram_user_id is not None
     if await membership.find(session, actor.telegram_user_id) is None:
-        raise NotAMember(actor.telegram_user_id)
+        raise membership.NotAMember(actor.telegram_user_id)
     return await _save(session, actor.telegram_user_id, "behalf_name", Draft(buurt_id=buurt_id), now)
 
 
@@ -309,9 +297,9 @@ async def post(
         member = await membership.member_of(session, telegram_user_id)
         buurt_id = draft.buurt_id
     else:
-        member = await _active_member(session, telegram_user_id)
+        member = await membership.taking_part(session, telegram_user_id)
         await _check_limits(session, member, now)
-        assert member.buurt_id is not None  # _active_member checked it
+        assert member.buurt_id is not None  # taking_part checked it
         buurt_id = member.buurt_id
     request = HelpRequest(
         buurt_id=buurt_id,
@@ -369,7 +357,7 @@ def _plan_follow_up(request: HelpRequest, now: datetime, zone: ZoneInfo) -> None
 
 async def open_in_buurt(session: AsyncSession, telegram_user_id: int, *, page: int) -> Page:
     """📋 Hulpvragen in de buurt: open requests of the member's buurt, newest first, never their own."""
-    member = await _active_member(session, telegram_user_id)
+    member = await membership.taking_part(session, telegram_user_id)
     page = max(page, 0)
     rows = (
         await session.execute(
@@ -404,9 +392,10 @@ async def open_in_buurt(session: AsyncSession, telegram_user_id: int, *, page: i
 async def one_open(session: AsyncSession, telegram_user_id: int, request_id: int) -> Listed:
     """One open request of the member's buurt (from a link in the weekly digest).
 
-    NotAMember without a buurt; AlreadyClosed when it is no longer open, in another buurt, or their own.
+    NotAMember without a buurt, Blocked; AlreadyClosed when it is no longer open, in another buurt, or
+    their own.
     """
-    member = await _active_member(session, telegram_user_id)
+    member = await membership.taking_part(session, telegram_user_id)
     row = (
         await session.execute(
             select(HelpRequest, Member.display_name)

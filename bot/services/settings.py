@@ -22,6 +22,8 @@ class NameOutcome:
 
 
 async def ask_name(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> None:
+    """Wait for the name; UnknownMember for someone forgotten since the button was sent."""
+    await membership.member_of(session, telegram_user_id)
     await conversations.go_to(session, telegram_user_id, State(FLOW, "name"), now=now)
 
 

@@ -39,6 +39,15 @@ def clean_name(text: str) -> str:
     return name
 
 
+def name_to_find(text: str) -> str | None:
+    """A typed name to look a member up by, in lower case; None when no member's name can be like it:
+    every stored name passed clean_name (and PostgreSQL refuses a NUL in a query)."""
+    try:
+        return clean_name(text).lower()
+    except InvalidText:
+        return None
+
+
 LEFT_OUT = "…"
 # What points to a person besides a name: a Telegram @username, an e-mail address, a phone number.
 _CONTACTS = re.compile(r"@\w{3,}|[\w.+-]+@[\w-]+\.[\w.-]+|\+?\d[\d\s().-]{6,}\d")

@@ -249,7 +249,8 @@ class FakeTelegram:
         if query is not None:
             self._callbacks.pushed(query["id"])
             self._store.seen_users.add(query["from"]["id"])
-            self._store.open_chat(query["message"]["chat"])
+            if "message" in query:  # a tap under an inline-mode message has none, only its id
+                self._store.open_chat(query["message"]["chat"])
         for kind in _MESSAGE_UPDATES:
             message = update_without_id.get(kind)
             if message is None:
