@@ -29,6 +29,10 @@ LanguageLookup = Callable[[AsyncSession, Collection[int]], Awaitable[Mapping[int
 
 # Chats handled at once. Each may hold a database connection; Runtime sizes the pool for it.
 CHATS_AT_ONCE = 32
+# Updates taken from the inbox and not yet handled, at most. A burst from a few chats would otherwise be
+# taken whole into memory, and the ids left out of the next take (one query parameter each) would pass
+# PostgreSQL's limit of 32,767 parameters, after which nothing more is taken, from any chat.
+MAX_TAKEN = 2_000
 # Update ids remembered as handled, for `handled()`: far more than are ever in flight at once.
 _REMEMBERED_HANDLED = 10_000
 # Seconds a stopping dispatcher lets the handlers that are running finish (see stop()).
@@ -47,6 +51,7 @@ class Dispatcher:
         batch: int = 200,
         max_attempts: int = 5,
         idle_poll: float = 1.0,
+        max_taken: int | None = None,
         languages: LanguageLookup | None = None,
         signals: DeliverySignals | None = None,
     ) -> None:
@@ -58,6 +63,7 @@ class Dispatcher:
         self._batch = batch
         self._max_attempts = max_attempts
         self._idle_poll = idle_poll
+        self._max_taken = MAX_TAKEN if max_taken is None else max_taken
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         self._chats: dict[object, deque[PendingUpdate]] = {}
@@ -130,11 +136,14 @@ class Dispatcher:
             self._not_started = []
 
     async def _take(self) -> int:
+        room = self._max_taken - len(self._taken)
+        if room <= 0:
+            return 0  # the workers first; a finished chat wakes us
         async with self._db.begin() as session:
             ready, given_up = await inbox.take_pending(
                 session,
                 exclude=self._taken,
-                limit=self._batch,
+                limit=min(self._batch, room),
                 max_attempts=self._max_attempts,
                 now=self._clock.now(),
             )
@@ -240,4 +249,7 @@ class Dispatcher:
             await inbox.mark_done(session, update_ids, self._clock.now())
 
     def _forget(self, update_ids: list[int]) -> None:
+        was_full = len(self._taken) >= self._max_taken
         self._taken.difference_update(update_ids)
+        if was_full:
+            self._wake.set()  # there is room to take more
