@@ -29,7 +29,7 @@ from bot.db.database import Database
 from bot.db.models import Buurt, Checkin, CheckinPlan, Member
 from bot.delivery.bot_api import delivery_bot
 from bot.delivery.sender import Sender
-from bot.services import checkin_ladder
+from bot.services.checkins import ladder as checkin_ladder
 from tests.fakes.telegram_server import FakeTelegram
 
 FIRST_USER_ID = 300_000_000

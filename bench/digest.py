@@ -24,7 +24,8 @@ from bench.common import quiet_logging
 from bench.databases import POSTGRES_MISSING, databases, postgres_url
 from bot.db.database import Database
 from bot.db.models import Activity, Buurt, BuurtGroup, HelpRequest, Member, OutboxMessage
-from bot.services import bot_facts, digest
+from bot.services.common import bot_facts
+from bot.services.digest import sending as digest
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 MONDAY_TEN = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

@@ -29,7 +29,8 @@ from bench.common import machine, quiet_logging, source_version
 from bench.databases import POSTGRES_MISSING, databases, postgres_url
 from bot.db.database import Database
 from bot.db.models import HelpRequest, Member
-from bot.services import help_terms, matching, requests
+from bot.services.help import matching, requests
+from bot.services.help import terms as help_terms
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -7,12 +7,12 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, JobQueue
 
+from bot.context import BotContext, BotState, Dependencies
 from bot.delivery.app_bot import AppBot
 from bot.delivery.bot_api import api_urls
 from bot.delivery.buttons import button_seal
 from bot.delivery.http_client import AiohttpRequest
 from bot.handlers import register
-from bot.handlers.context import BotContext, BotState, Dependencies
 from bot.jobs import schedule_jobs
 
 BotApplication = Application[Bot, BotContext, dict[Any, Any], dict[Any, Any], BotState, JobQueue[BotContext]]

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 from bot.clock import SystemClock
 from bot.db.database import Database
-from bot.services import bot_facts, buurten, invites
-from bot.services.postcodes import InvalidPostcode, parse_pc4_list
+from bot.services.buurten import buurten, invites
+from bot.services.buurten.postcodes import InvalidPostcode, parse_pc4_list
+from bot.services.common import bot_facts
 
 # Shown instead of the bot's username until the bot has run once and stored it (see Runtime.start).
 UNKNOWN_BOT = "<your bot>"

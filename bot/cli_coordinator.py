@@ -9,9 +9,11 @@ from bot.cli_buurt import aligned
 from bot.clock import SystemClock
 from bot.db.database import Database
 from bot.ids import parse_id
-from bot.services import buurt_admin, buurten, roles
-from bot.services.authority import COMMAND_LINE
-from bot.services.membership import UnknownBuurt
+from bot.services.buurten import buurten
+from bot.services.coordination import buurten as buurt_admin
+from bot.services.people import roles
+from bot.services.people.authority import COMMAND_LINE
+from bot.services.people.membership import UnknownBuurt
 
 DESCRIPTION = (
     "Appoint and remove coordinators. A coordinator lets newcomers in, invites residents, writes to all "

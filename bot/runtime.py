@@ -25,6 +25,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from bot.app import BotApplication, build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.context import Dependencies
 from bot.db.database import Database
 from bot.delivery import lease
 from bot.delivery.bot_api import delivery_bot
@@ -35,10 +36,10 @@ from bot.delivery.limits import RateLimits
 from bot.delivery.poller import Poller
 from bot.delivery.sender import Sender, SenderSettings
 from bot.handlers.commands import publish_admin_commands, publish_commands
-from bot.handlers.context import Dependencies
 from bot.jobs import sweeps
 from bot.ops.operations import Operations
-from bot.services import authority, bot_facts, members
+from bot.services.common import bot_facts
+from bot.services.people import authority, members
 
 log = logging.getLogger(__name__)
 

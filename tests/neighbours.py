@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.models import HelpRequest, OutboxMessage
-from bot.jobs.help_requests import sweep_requests
+from bot.jobs.help import sweep_requests
 from bot.runtime import Runtime
-from bot.services import buurten, members, membership, offers, roles
-from bot.services.offers import Draft
+from bot.services.buurten import buurten
+from bot.services.help import offers
+from bot.services.help.offers import Draft
+from bot.services.people import members, membership, roles
 from tests.conversation import Person
 
 

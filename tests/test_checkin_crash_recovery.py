@@ -17,7 +17,9 @@ from sqlalchemy import func, select, update
 from bot.clock import SystemClock
 from bot.db.database import Database
 from bot.db.models import Checkin, CheckinAlert, CheckinContact, CheckinPlan
-from bot.services import buurten, checkins, membership
+from bot.services.buurten import buurten
+from bot.services.checkins import plans as checkins
+from bot.services.people import membership
 from tests.buttons import TEST_TOKEN
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram

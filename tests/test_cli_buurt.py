@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.db.database import Database
-from bot.services import bot_facts, buurten
+from bot.services.buurten import buurten
+from bot.services.common import bot_facts
 
 LINK_PREFIX = "https://t.me/<your bot>?start="
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot import cli
 from bot.db.database import Database
-from bot.services import audit
+from bot.services.common import audit
 
 
 class Operator:

@@ -10,8 +10,8 @@ from bot.db.models import Conversation, InboxUpdate, OutboxMessage
 from bot.delivery import inbox, outbox
 from bot.jobs.housekeeping import forget_old_traffic
 from bot.runtime import Runtime
-from bot.services import conversations
-from bot.services.conversations import State
+from bot.services.common import conversations
+from bot.services.common.conversations import State
 
 
 async def count(runtime: Runtime, model: type) -> int:

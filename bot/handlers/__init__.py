@@ -17,34 +17,20 @@ from telegram.ext import (
 )
 
 from bot.delivery.buttons import NOT_OURS
-from bot.handlers import (
-    activities,
-    admin_buurten,
-    admin_common,
-    admin_invites,
-    admin_leden,
-    admin_stats,
-    approval,
-    asking,
-    broadcast,
-    chat_events,
-    checkin_answers,
-    checkins,
-    digest,
-    errors,
-    fallback,
-    group_chat,
-    groups,
-    helping,
-    language,
-    menu,
-    moderation,
-    offering,
-    onboarding,
-    privacy,
-    settings,
-    text_input,
-)
+from bot.handlers import chat_events, errors, fallback, group_chat, text_input
+from bot.handlers.admin import activities, approval, digest, groups, moderation
+from bot.handlers.admin import broadcasts as broadcast
+from bot.handlers.admin import buurten as admin_buurten
+from bot.handlers.admin import common as admin_common
+from bot.handlers.admin import invites as admin_invites
+from bot.handlers.admin import members as admin_leden
+from bot.handlers.admin import statistics as admin_stats
+from bot.handlers.checkins import answers as checkin_answers
+from bot.handlers.checkins import settings as checkins
+from bot.handlers.help import matching as helping
+from bot.handlers.help import offers as offering
+from bot.handlers.help import requests as asking
+from bot.handlers.people import language, menu, onboarding, privacy, settings
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

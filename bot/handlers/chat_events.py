@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Chat, ChatMember, Update
 
+from bot.context import BotContext
 from bot.delivery import chats, outbox
-from bot.handlers.context import BotContext
-from bot.services import groups
+from bot.services.coordination import groups
 
 GONE = {ChatMember.BANNED, ChatMember.LEFT}
 

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.handlers.context import BotContext
+from bot.context import BotContext
 from bot.i18n import N_, SUPPORTED_LANGUAGES, translator
-from bot.services import authority
-from bot.services.authority import Admin
+from bot.services.people import authority
+from bot.services.people.authority import Admin
 
 log = logging.getLogger(__name__)
 

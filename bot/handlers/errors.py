@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.handlers.context import BotContext
+from bot.context import BotContext
 from bot.handlers.replies import send
 from bot.i18n import N_
 

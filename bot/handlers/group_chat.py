@@ -26,8 +26,8 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, filters
 
-from bot.handlers.admin_common import PAGE
-from bot.handlers.context import BotContext
+from bot.context import BotContext
+from bot.handlers.admin.common import PAGE
 from bot.handlers.replies import popup
 
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMa
 
 from bot.delivery.buttons import MAX_DATA_BYTES
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, Translator
-from bot.services.menu import main_menu
+from bot.services.people.menu import main_menu
 
 # Telegram's limits: callback data of 1-64 bytes (of which the seal takes some), at most 100 buttons
 # under one message.

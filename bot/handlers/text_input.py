@@ -7,27 +7,32 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot.handlers import (
-    activities,
-    admin_text,
-    asking,
-    checkins,
-    fallback,
-    helping,
-    menu,
-    moderation,
-    offering,
-    onboarding,
-    settings,
-    talking,
+from bot.context import BotContext
+from bot.handlers import fallback
+from bot.handlers.admin import activities, moderation
+from bot.handlers.admin import text as admin_text
+from bot.handlers.checkins import settings as checkins
+from bot.handlers.help import matching as helping
+from bot.handlers.help import offers as offering
+from bot.handlers.help import relay as talking
+from bot.handlers.help import requests as asking
+from bot.handlers.people import menu, onboarding, settings
+from bot.services.checkins import plans as checkin_service
+from bot.services.common import conversations
+from bot.services.help import requests as asking_service
+from bot.services.people import onboarding as joining
+from bot.services.people import settings as member_settings
+from bot.services.people.menu import (
+    ACTIVITIES,
+    ASK,
+    CHECKIN,
+    HELP,
+    MINE,
+    OFFER,
+    REQUESTS,
+    SETTINGS,
+    which_button,
 )
-from bot.handlers.context import BotContext
-from bot.services import checkins as checkin_service
-from bot.services import conversations
-from bot.services import onboarding as joining
-from bot.services import requests as asking_service
-from bot.services import settings as member_settings
-from bot.services.menu import ACTIVITIES, ASK, CHECKIN, HELP, MINE, OFFER, REQUESTS, SETTINGS, which_button
 
 _MENU = {
     ASK: asking.begin,

@@ -11,12 +11,12 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.handlers.context import BotContext
+from bot.context import BotContext
 from bot.jobs.activities import forget_past_activities
-from bot.jobs.broadcast_reports import report_finished_broadcasts
+from bot.jobs.broadcasts import report_finished_broadcasts
 from bot.jobs.checkins import forget_old_moods, send_due_checkins
 from bot.jobs.digest import send_due_digests
-from bot.jobs.help_requests import sweep_requests
+from bot.jobs.help import sweep_requests
 from bot.jobs.housekeeping import forget_old_traffic
 from bot.ops import heartbeats
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.handlers.context import BotContext
-from bot.services import activities
+from bot.context import BotContext
+from bot.services.coordination import activities
 
 
 async def forget_past_activities(context: BotContext) -> None:

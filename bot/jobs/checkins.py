@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.handlers.context import BotContext, Dependencies
-from bot.services import checkin_ladder, checkins
+from bot.context import BotContext, Dependencies
+from bot.services.checkins import ladder as checkin_ladder
+from bot.services.checkins import plans as checkins
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.handlers.context import BotContext
-from bot.services import digest
+from bot.context import BotContext
+from bot.services.digest import sending as digest
 
 log = logging.getLogger(__name__)
 

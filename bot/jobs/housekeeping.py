@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.context import BotContext
 from bot.delivery import inbox, outbox
-from bot.handlers.context import BotContext
-from bot.services import conversations
+from bot.services.common import conversations
 
 log = logging.getLogger(__name__)
 

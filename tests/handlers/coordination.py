@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.runtime import Runtime
-from bot.services import audit, buurten, history, members, membership, roles
+from bot.services.buurten import buurten
+from bot.services.common import audit, history
+from bot.services.people import members, membership, roles
 from tests.conftest import in_the_bots_time, make_settings
 from tests.conversation import People, Person
 from tests.fakes.clock import FakeClock

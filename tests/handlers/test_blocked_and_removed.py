@@ -13,20 +13,14 @@ from sqlalchemy import func, select, update
 
 from bot.db.models import Member, OutboxMessage
 from bot.runtime import Runtime
-from bot.services import (
-    activities,
-    buurten,
-    conversations,
-    membership,
-    moderation,
-    offers,
-    privacy,
-    requests,
-    roles,
-)
-from bot.services.authority import Actor
-from bot.services.conversations import State
-from bot.services.offers import Draft
+from bot.services.buurten import buurten
+from bot.services.common import conversations
+from bot.services.common.conversations import State
+from bot.services.coordination import activities, moderation
+from bot.services.help import offers, requests
+from bot.services.help.offers import Draft
+from bot.services.people import membership, privacy, roles
+from bot.services.people.authority import Actor
 from tests import hostile
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram

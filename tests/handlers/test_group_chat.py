@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from bot.db.models import Conversation
 from bot.handlers.commands import COMMANDS, COORDINATOR_COMMANDS, OPERATOR_COMMANDS
 from bot.runtime import Runtime
-from bot.services import membership
+from bot.services.people import membership
 from tests.buttons import sealed
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
+from tests.handlers.admin.test_buurt_groups import GROUP, says_in_group
+from tests.handlers.admin.test_statistiek_command import asked_for_groceries
 from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
-from tests.handlers.test_buurt_groups import GROUP, says_in_group
-from tests.handlers.test_statistiek_command import asked_for_groceries
 
 __all__ = ["buurtbot", "operator"]  # fixtures
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.db.models import InboxUpdate
 from bot.runtime import Runtime
-from bot.services import roles
+from bot.services.people import roles
 from tests import hostile
 from tests.buttons import sealed
 from tests.conversation import People, Person

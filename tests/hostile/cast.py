@@ -18,20 +18,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.db.models import Buurt, HelpRequest, InviteCode, Member
 from bot.runtime import Runtime
-from bot.services import (
-    buurten,
-    checkins,
-    groups,
-    matching,
-    members,
-    membership,
-    moderation,
-    offers,
-    requests,
-)
-from bot.services import roles as buurt_roles
-from bot.services.authority import Actor
-from bot.services.offers import Draft
+from bot.services.buurten import buurten
+from bot.services.checkins import plans as checkins
+from bot.services.coordination import groups, moderation
+from bot.services.help import matching, offers, requests
+from bot.services.help.offers import Draft
+from bot.services.people import members, membership
+from bot.services.people import roles as buurt_roles
+from bot.services.people.authority import Actor
 from tests.fakes.telegram_server import FakeTelegram
 
 OPERATOR_ID = 6001

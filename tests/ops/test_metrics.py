@@ -15,7 +15,8 @@ from bot.delivery import lease, outbox
 from bot.jobs.checkins import sweep
 from bot.ops import heartbeats
 from bot.runtime import LEASE
-from bot.services import buurten, checkin_ladder
+from bot.services.buurten import buurten
+from bot.services.checkins import ladder as checkin_ladder
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
 from tests.ops.serving import eventually, scrape, scraped, serving, side_door_url, value

@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.context import Dependencies
 from bot.db.database import Database
 from bot.db.models import Buurt, OutboxMessage
-from bot.handlers.context import Dependencies
 from bot.jobs.checkins import sweep
-from bot.services import checkins, members, membership
+from bot.services.checkins import plans as checkins
+from bot.services.people import members, membership
 from tests.conftest import make_settings
 from tests.fakes.clock import FakeClock
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.db.database import Database
 from bot.db.models import Buurt
-from bot.services import buurten
+from bot.services.buurten import buurten
 from tests.fakes.clock import FakeClock
 
 

@@ -1,0 +1,1 @@
+"""Joining, the menu, language, settings and one's own data, put into words."""

@@ -1,0 +1,1 @@
+"""Buurten, the postcodes they cover, and the invite codes that let people in."""

@@ -1,0 +1,1 @@
+"""Gentle check-ins: a member's plan, its schedule, maatjes, the ladder when nobody answers."""

@@ -1,0 +1,1 @@
+"""What every feature's rules share: conversation state, checked text, daytime, audit log, history, news."""

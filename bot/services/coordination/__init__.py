@@ -1,0 +1,1 @@
+"""What coordinators do for their buurt: members, invites, broadcasts, moderation, groups, activities."""

@@ -1,0 +1,1 @@
+"""The weekly digest: what it says and when it goes out."""

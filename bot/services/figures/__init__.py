@@ -1,0 +1,1 @@
+"""A buurt's figures: statistics for coordinators and an anonymous export for funders."""
