@@ -65,7 +65,7 @@ async def test_a_backup_while_the_bot_writes_is_a_consistent_copy_only_its_owner
 
     assert result.returncode == 0, str(result)
     assert result.stdout.startswith(f"Backed up {tmp_path / 'buurtbot.db'} to {tmp_path / 'copy.db'} (")
-    assert "schema revision 0010_watchdog" in result.stdout
+    assert "schema revision 0011_reach" in result.stdout
     assert result.stderr == ""
     with contextlib.closing(sqlite3.connect(tmp_path / "copy.db")) as copy:
         rows, pairs = copy.execute(PAIRS).fetchone()

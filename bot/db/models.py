@@ -439,6 +439,21 @@ class CheckinAlert(Base):
     responded_at: Mapped[datetime | None]
 
 
+class ReachDetails(Base):
+    """How a member who relies on check-ins can be reached, given by their own choice: shown to their
+    maatjes and their buurt's coordinators only in an alert about them, never at any other moment."""
+
+    __tablename__ = "reach_details"
+
+    member_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    phone: Mapped[str | None] = mapped_column(String(20))  # as the member wrote it, checked
+    address: Mapped[str | None] = mapped_column(String(120))  # "Dorpsstraat 12" or "bel aan bij 12"
+    note: Mapped[str | None] = mapped_column(String(200))  # "sleutel bij de buren op 14"
+    updated_at: Mapped[datetime]
+
+
 class AuditEntry(Base):
     """One admin action: who did what, when, in which buurt. Never the contents of a message."""
 

@@ -27,6 +27,7 @@ from bot.db.models import (
 )
 from bot.services.checkins import contacts as checkin_contacts
 from bot.services.checkins import export as checkin_export
+from bot.services.checkins import reach
 from bot.services.common import history
 from bot.services.help import matching
 from bot.services.people.membership import UnknownMember
@@ -160,6 +161,7 @@ async def export(session: AsyncSession, telegram_user_id: int, *, now: datetime)
             for m in messages
         ],
         "checkins": await checkin_export.export(session, member),
+        "ways_to_reach_you": reach.export(await reach.of(session, member.id)),
     }
 
 
