@@ -25,12 +25,19 @@ from bot.handlers.admin import common as admin_common
 from bot.handlers.admin import invites as admin_invites
 from bot.handlers.admin import members as admin_leden
 from bot.handlers.admin import statistics as admin_stats
+from bot.handlers.admin import text as admin_text
 from bot.handlers.checkins import answers as checkin_answers
 from bot.handlers.checkins import settings as checkins
 from bot.handlers.help import matching as helping
 from bot.handlers.help import offers as offering
 from bot.handlers.help import requests as asking
+from bot.handlers.help import typed_text as help_typed_text
 from bot.handlers.people import language, menu, onboarding, privacy, settings
+from bot.handlers.text_input import always
+from bot.services.checkins import plans as checkin_plans
+from bot.services.help import requests as request_drafts
+from bot.services.people import onboarding as joining
+from bot.services.people import settings as member_settings
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -114,14 +121,26 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_events.group_migrated))
 
+    # Typed text goes to the feature whose question is open: each answers for its own flow.
+    typed_text = text_input.TypedText(
+        typed={
+            joining.FLOW: always(onboarding.typed),
+            member_settings.FLOW: always(settings.typed),
+            request_drafts.FLOW: help_typed_text.typed,
+            checkin_plans.FLOW: always(checkins.typed),
+            moderation.FLOW: always(moderation.typed),
+            **{flow: always(admin_text.typed) for flow in admin_text.FLOWS},
+        },
+        spoken={request_drafts.FLOW: help_typed_text.spoken},
+    )
     private_message = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     # Typed text: a menu button, or the answer to the question we asked.
     application.add_handler(
-        MessageHandler(private_message & filters.TEXT & ~filters.COMMAND, text_input.on_text)
+        MessageHandler(private_message & filters.TEXT & ~filters.COMMAND, typed_text.on_text)
     )
     # A voice message, photo or location: a spoken request, or a message for one's helper or requester.
     application.add_handler(
-        MessageHandler(private_message & ~filters.TEXT & ~filters.COMMAND, text_input.on_media)
+        MessageHandler(private_message & ~filters.TEXT & ~filters.COMMAND, typed_text.on_media)
     )
     # Last: whatever nobody above understood. Only in private chats; in a group we keep quiet.
     application.add_handler(MessageHandler(private_message, fallback.not_understood))

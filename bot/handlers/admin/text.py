@@ -28,13 +28,9 @@ from bot.services.people.authority import NotAllowed, UnknownBuurt
 FLOWS = frozenset({buurt_admin.FLOW, broadcasts.FLOW, activity_planning.FLOW})
 
 
-async def handles(update: Update, context: BotContext, text: str) -> bool:
-    """True when the text answered an admin question (and was dealt with here)."""
+async def typed(update: Update, context: BotContext, state: State, text: str) -> None:
+    """The typed answer to a question of /buurten, /omroep or /activiteit (the flows in FLOWS)."""
     assert update.effective_user is not None
-    async with context.db.begin() as session:
-        state = await conversations.current(session, update.effective_user.id, now=context.deps.clock.now())
-    if state is None or state.flow not in FLOWS:
-        return False
     try:
         if state.flow == buurt_admin.FLOW:
             await _buurt_answer(update, context, state, text)
@@ -46,7 +42,6 @@ async def handles(update: Update, context: BotContext, text: str) -> bool:
         async with context.unit_of_work() as session:
             await conversations.end(session, update.effective_user.id)
         await refuse(update, context)
-    return True
 
 
 async def _buurt_answer(update: Update, context: BotContext, state: State, text: str) -> None:

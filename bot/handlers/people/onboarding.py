@@ -12,6 +12,7 @@ from bot.handlers import keyboards
 from bot.handlers.admin.common import number_after
 from bot.handlers.replies import answer, popup
 from bot.i18n import SUPPORTED_LANGUAGES, Translator, negotiate
+from bot.services.common.conversations import State
 from bot.services.people import onboarding
 from bot.services.people.onboarding import Step
 
@@ -190,3 +191,18 @@ async def _point_to_private_chat(update: Update, context: BotContext) -> None:
         context.t("Hello! Talk to me in a private chat to get started."),
         reply_markup=InlineKeyboardMarkup([[button]]),
     )
+
+
+async def typed(update: Update, context: BotContext, state: State, text: str) -> None:
+    """A typed postcode or name while joining; at a step that wants a tap, a pointer to the buttons."""
+    assert update.effective_user is not None
+    now = context.deps.clock.now()
+    ctx = onboarding.Context(update.effective_user.id, now, context.deps.settings.admin_ids)
+    async with context.unit_of_work() as session:
+        if state.step == "postcode":
+            step = await onboarding.postcode_given(session, ctx, state, text)
+        elif state.step in ("name", "typing_name"):
+            step = await onboarding.name_given(session, ctx, state, text)
+        else:
+            step = Step(onboarding.USE_BUTTONS)
+    await show(update, context, step)

@@ -12,6 +12,7 @@ from bot.handlers import keyboards
 from bot.handlers.people import onboarding, privacy
 from bot.handlers.people.language import language_keyboard
 from bot.handlers.replies import answer
+from bot.services.common.conversations import State
 from bot.services.people import membership
 from bot.services.people import onboarding as joining
 from bot.services.people import settings as member_settings
@@ -139,3 +140,13 @@ async def show_name_outcome(update: Update, context: BotContext, outcome: NameOu
     await answer(
         update, context.t("Done! Your neighbours now see you as {name}.").format(name=escape(outcome.name))
     )
+
+
+async def typed(update: Update, context: BotContext, state: State, text: str) -> None:
+    """A new name neighbours see, typed after 'Change name'."""
+    assert update.effective_user is not None
+    async with context.unit_of_work() as session:
+        outcome = await member_settings.name_typed(
+            session, update.effective_user.id, text, now=context.deps.clock.now()
+        )
+    await show_name_outcome(update, context, outcome)
