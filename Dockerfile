@@ -34,6 +34,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     BUURTBOT_DATABASE_URL=sqlite+aiosqlite:////data/buurtbot.db
 
+# FriBiDi lets Pillow lay Arabic out right to left in the chart and the poster (bot/fonts/).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libfribidi0 \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system buurtbot \
     && useradd --system --gid buurtbot --home-dir /app --shell /usr/sbin/nologin buurtbot \
     && mkdir -p /data \

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import re
+import unicodedata
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -18,6 +20,12 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = ("nl", "en")
 # Each language is named in itself, so that someone who cannot read the current one still finds theirs.
 LANGUAGE_NAMES = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English"}
 
+
+# Written right to left. Telegram sets each paragraph's direction from its first strong character, so a
+# text that starts with an emoji, a name or a number would show left to right: see `right_to_left`.
+RIGHT_TO_LEFT = frozenset({"ar"})
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK: a strong right-to-left character that shows nothing
+FSI, PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
 
 # The repository's top-level locales/ folder, installed as this package (see pyproject.toml), so that the
 # catalogs are found the same way in a checkout, an editable install, a wheel and the Docker image.
@@ -72,6 +80,45 @@ class Translator:
         return self._catalog.ngettext(singular, plural, n)
 
 
+_PLACEHOLDER_OR_TAG = re.compile(r"<[^>]*>|\{[^{}]*\}")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _isolated(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return found if found.startswith("<") else f"{FSI}{found}{PDI}"
+
+
+def first_strong_direction(text: str) -> str | None:
+    """ "L" or "R" for the first strongly directional character of a paragraph (HTML tags skipped, as
+    Telegram shows none of them), else None."""
+    for character in _TAG.sub("", text):
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "L"
+        if kind in ("R", "AL"):
+            return "R"
+    return None
+
+
+def right_to_left(text: str) -> str:
+    """A translated text made to read right to left on Telegram: every paragraph starts with a
+    right-to-left mark unless it begins with an Arabic letter, and every placeholder
+    ({name}, {count}, ...) is isolated, so that a name, a number or a link put in later keeps its own
+    direction without scrambling the sentence. Placeholders inside HTML tags (a link's address) are left
+    alone. Only catalogs of RIGHT_TO_LEFT languages get this, once, when they are read."""
+    paragraphs = []
+    for paragraph in text.split("\n"):
+        shown = _TAG.sub("", paragraph).lstrip()
+        # Not only when the first strong character is not right to left: a client that does not skip
+        # isolates would read the first name inside one, so every paragraph that does not begin with an
+        # Arabic letter gets the mark.
+        if shown and unicodedata.bidirectional(shown[0]) not in ("R", "AL"):
+            paragraph = RLM + paragraph
+        paragraphs.append(_PLACEHOLDER_OR_TAG.sub(_isolated, paragraph))
+    return "\n".join(paragraphs)
+
+
 @cache
 def translator(language: str) -> Translator:
     """The translator for a supported language; an unknown language gets the untranslated texts.
@@ -88,6 +135,12 @@ def translator(language: str) -> Translator:
     # Compiling in memory means no binary .mo files in the repository and no build step to forget.
     with po_file.open("rb") as source:
         catalog = read_po(source, locale=language, domain=DOMAIN)
+    if language in RIGHT_TO_LEFT:
+        for message in catalog:
+            if message.id and isinstance(message.string, str) and message.string:
+                message.string = right_to_left(message.string)
+            elif message.id and isinstance(message.string, tuple):
+                message.string = tuple(right_to_left(form) if form else form for form in message.string)
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)

@@ -11,7 +11,19 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot import i18n
-from bot.i18n import SUPPORTED_LANGUAGES, MissingCatalog, catalog_file, locales_dir, negotiate, translator
+from bot.i18n import (
+    FSI,
+    PDI,
+    RLM,
+    SUPPORTED_LANGUAGES,
+    MissingCatalog,
+    catalog_file,
+    first_strong_direction,
+    locales_dir,
+    negotiate,
+    right_to_left,
+    translator,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
@@ -113,3 +125,18 @@ def test_a_package_installed_without_its_catalogs_has_none(monkeypatch: pytest.M
 
     with pytest.raises(MissingCatalog, match=r"the package bot.no_catalogs_here .* is not installed"):
         catalog_file("nl")
+
+
+def test_an_arabic_paragraph_that_starts_with_a_name_or_an_emoji_still_reads_right_to_left() -> None:
+    made = right_to_left("{name} يريد المساعدة\n👀 سأذهب\nمرحبا {name}!")
+    first, second, third = made.split("\n")
+    assert first == f"{RLM}{FSI}{{name}}{PDI} يريد المساعدة"
+    assert second == f"{RLM}👀 سأذهب"
+    assert third == f"مرحبا {FSI}{{name}}{PDI}!"  # starts with an Arabic letter: no mark needed
+    shown = made.format(name="Henk")
+    assert all(first_strong_direction(paragraph) == "R" for paragraph in shown.split("\n"))
+
+
+def test_a_placeholder_inside_a_tag_is_not_isolated_so_the_link_still_works() -> None:
+    assert right_to_left('<a href="{link}">رابط</a>') == '<a href="{link}">رابط</a>'
+    assert right_to_left("<b>{buurt}</b>") == f"{RLM}<b>\u2068{{buurt}}\u2069</b>"

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot import fonts
+
 WIDTH = 1200
 MARGIN = 40
 LABEL_WIDTH = 420  # the kind of help, left of its bars
@@ -24,24 +26,25 @@ class Bars:
 
 def chart_png(title: str, legend: Sequence[str], groups: Sequence[Bars], empty: str) -> bytes:
     """A bar chart; with no groups, the title and the `empty` sentence."""
-    title_font, font = ImageFont.load_default(size=44), ImageFont.load_default(size=30)
+    title_font, font = fonts.font(44, bold=True), fonts.font(30)
     top = MARGIN + 70 + 60  # title, then the legend
     height = top + max(1, len(groups)) * (3 * BAR_HEIGHT + GAP) + MARGIN
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, MARGIN), title, fill="black", font=title_font)
+    draw.text((MARGIN, MARGIN), fonts.drawable(title), fill="black", font=title_font)
     x = MARGIN
     for colour, name in zip(COLOURS, legend, strict=True):
         draw.rectangle((x, MARGIN + 75, x + 30, MARGIN + 105), fill=colour)
-        draw.text((x + 40, MARGIN + 72), name, fill="black", font=font)
-        x += 60 + int(draw.textlength(name, font=font))
+        draw.text((x + 40, MARGIN + 72), fonts.drawable(name), fill="black", font=font)
+        x += 60 + int(draw.textlength(fonts.drawable(name), font=font))
     if not groups:
-        draw.text((MARGIN, top), empty, fill="black", font=font)
+        draw.text((MARGIN, top), fonts.drawable(empty), fill="black", font=font)
     highest = max((max(group.values) for group in groups), default=1) or 1
     room = WIDTH - MARGIN - LABEL_WIDTH - 80  # leave space for the number after the longest bar
     y = top
     for group in groups:
-        draw.text((MARGIN, y + BAR_HEIGHT), _fit(draw, group.label, font), fill="black", font=font)
+        label = _fit(draw, fonts.drawable(group.label), font)
+        draw.text((MARGIN, y + BAR_HEIGHT), label, fill="black", font=font)
         for index, value in enumerate(group.values):
             bar_top = y + index * BAR_HEIGHT
             length = round(room * value / highest)

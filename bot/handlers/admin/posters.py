@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 
 import segno
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from bot import fonts
 
 # A4 at 150 dots per inch: sharp on paper, small enough to send quickly.
 WIDTH, HEIGHT = 1240, 1754
@@ -41,12 +43,13 @@ def _qr(link: str) -> Image.Image:
 
 def _centered(draw: ImageDraw.ImageDraw, text: str, y: int, *, size: int, bold: bool = False) -> int:
     """Draw `text` centred at height y, smaller if it would not fit; returns the y below it."""
+    text = fonts.drawable(text)
     while True:
-        font = ImageFont.load_default(size=size)
-        left, top, right, bottom = draw.textbbox((0, 0), text, font=font, stroke_width=2 if bold else 0)
+        font = fonts.font(size, bold=bold)
+        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
         if right - left <= WIDTH - 2 * MARGIN or size <= 16:
             break
         size = int(size * 0.9)
     x = int((WIDTH - (right - left)) // 2 - left)
-    draw.text((x, y - top), text, fill="black", font=font, stroke_width=2 if bold else 0, stroke_fill="black")
+    draw.text((x, y - top), text, fill="black", font=font)
     return int(y + (bottom - top))
