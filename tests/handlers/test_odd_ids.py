@@ -4,7 +4,6 @@ number past the database's keys (OverflowError on SQLite, DBAPIError on PostgreS
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import OPERATOR_ID, a_buurt, a_coordinator, a_member, buurtbot, operator
 from tests.neighbours import has_started
+from tests.waiting import eventually
 
 __all__ = ["buurtbot", "operator"]  # fixtures
 
@@ -85,10 +85,7 @@ async def handled(runtime: Runtime, update_id: int) -> None:
             )
         return status == "done"
 
-    deadline = asyncio.get_running_loop().time() + 15
-    while not await done():
-        assert asyncio.get_running_loop().time() < deadline, f"update {update_id} was not handled"
-        await asyncio.sleep(0.02)
+    await eventually(done)
 
 
 async def said(runtime: Runtime, telegram: FakeTelegram, update: dict[str, Any]) -> str:
