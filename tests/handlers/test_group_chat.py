@@ -148,7 +148,7 @@ async def test_a_reply_to_the_bot_or_a_mention_gets_a_pointer(group: Group, tele
     for text, reply_to in (("Ik wil graag helpen!", ours), (f"Hoi @{BOT}, wat kun je?", None)):
         before = len(telegram.sent_texts(GROUP))
         telegram.push_update(message_in_group(telegram, group.anna, text, reply_to=reply_to))
-        await telegram.wait_for(lambda: len(telegram.sent_texts(GROUP)) > before)  # noqa: B023
+        await telegram.wait_for(lambda: len(telegram.sent_texts(GROUP)) > before)  # noqa: B023 (awaited in this same iteration)
         assert "niemand anders meeleest" in telegram.sent_texts(GROUP)[-1]
         assert points_to_the_private_chat(telegram.last_message(GROUP))
 
@@ -163,7 +163,7 @@ async def test_a_button_in_a_group_changes_nothing(
     ] + [(f"adm:stat:p:year:{group.buurt_id}", "werkt niet meer")]
     for count, (data, answer) in enumerate(taps, start=1):
         telegram.callback(group.carla.user_id, data, message=telegram.last_message(GROUP), first_name="Carla")
-        await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) == count)  # noqa: B023
+        await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) == count)  # noqa: B023 (awaited in this same iteration)
         assert answer in telegram.calls("answerCallbackQuery")[-1].params["text"]
 
     assert [action for _, action in await audit_actions(buurtbot)] == ["group.link"]
