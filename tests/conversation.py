@@ -63,9 +63,12 @@ class Person:
         self._people = people
 
     def _answers(self, chat_id: int | None = None) -> list[RecordedRequest]:
-        """What the bot said in this chat (or in the group `chat_id`), in the order it said it."""
-        in_chat = self.telegram.calls(chat_id=self.user_id if chat_id is None else chat_id)
-        return [r for r in in_chat if r.method in ANSWERING_METHODS]
+        """What the bot said in this chat (or in the group `chat_id`), in the order it said it.
+
+        An edit Telegram refused as "not modified" counts: the message already says what the bot meant.
+        """
+        in_chat = self.telegram.calls(chat_id=self.user_id if chat_id is None else chat_id, ok=None)
+        return [r for r in in_chat if r.method in ANSWERING_METHODS and (r.ok or _not_modified(r))]
 
     def _popups(self, query_id: str | None = None) -> list[RecordedRequest]:
         return [
@@ -231,14 +234,20 @@ class People:
         return person
 
 
+def _not_modified(request: RecordedRequest) -> bool:
+    return request.method.startswith("editMessage") and "message is not modified" in str(
+        request.response.get("description")
+    )
+
+
 def _shown(message: dict[str, Any]) -> str:
     return str(message.get("text") or message.get("caption") or "")
 
 
 def _text_of(request: RecordedRequest) -> str:
     """What an answer showed: a pop-up's note, a message's text or caption (markup parsed away)."""
-    if request.method == "answerCallbackQuery":
-        return str(request.params["text"])
+    if request.method == "answerCallbackQuery" or _not_modified(request):
+        return str(request.params.get("text") or request.params.get("caption") or "")
     result = request.response.get("result")
     if isinstance(result, dict):
         return str(result.get("text") or result.get("caption") or "")
