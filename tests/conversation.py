@@ -41,7 +41,7 @@ class BotUnderTest(Protocol):
 
 
 class Person:
-    """Someone with Telegram on their phone, talking to the bot in a private chat.
+    """Someone with Telegram on their phone, talking to the bot in a private chat (or in a group: `says_in`).
 
     `sends` and `taps` wait until the bot has handled what they did, then expect exactly one answer (a
     message, an edit or a pop-up) and, for a tap, exactly one answer to its callback query: a second
