@@ -16,16 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import argparse  # noqa: E402 (after the sys.path line above, which these imports need)
-import asyncio  # noqa: E402
-import json  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import asyncio
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
 
-from bench import outbox, throughput, webhook  # noqa: E402
-from bench.common import busy_warning, machine, quiet_logging, source_version  # noqa: E402
-from bench.databases import POSTGRES_MISSING, postgres_url, postgres_version  # noqa: E402
+from bench import outbox, throughput, webhook
+from bench.common import busy_warning, machine, quiet_logging, source_version
+from bench.databases import POSTGRES_MISSING, postgres_url, postgres_version
 
 RESULTS = ROOT / "bench" / "results"
 

@@ -55,7 +55,7 @@ class Command:
         async for line in stream:
             self.stderr_lines.append(line.decode())
 
-    async def wait_for_line(self, text: str, *, count: int = 1, timeout: float = STOP_WITHIN) -> None:  # noqa: ASYNC109
+    async def wait_for_line(self, text: str, *, count: int = 1, timeout: float = STOP_WITHIN) -> None:  # noqa: ASYNC109 (its own timeout, so a failure names the line that never came)
         """Until `count` lines on stderr contain `text` (real time: another process is working)."""
         async with asyncio.timeout(timeout):
             while sum(text in line for line in self.stderr_lines) < count:

@@ -41,7 +41,7 @@ class BotUnderTest(Protocol):
 
 
 class Person:
-    """Someone with Telegram on their phone, talking to the bot in a private chat.
+    """Someone with Telegram on their phone, talking to the bot in a private chat (or in a group: `says_in`).
 
     `sends` and `taps` wait until the bot has handled what they did, then expect exactly one answer (a
     message, an edit or a pop-up) and, for a tap, exactly one answer to its callback query: a second
@@ -62,9 +62,13 @@ class Person:
         self.language_code = language_code
         self._people = people
 
-    def _answers(self) -> list[RecordedRequest]:
-        """What the bot said in this chat, in the order it said it."""
-        return [r for r in self.telegram.calls(chat_id=self.user_id) if r.method in ANSWERING_METHODS]
+    def _answers(self, chat_id: int | None = None) -> list[RecordedRequest]:
+        """What the bot said in this chat (or in the group `chat_id`), in the order it said it.
+
+        An edit Telegram refused as "not modified" counts: the message already says what the bot meant.
+        """
+        in_chat = self.telegram.calls(chat_id=self.user_id if chat_id is None else chat_id, ok=None)
+        return [r for r in in_chat if r.method in ANSWERING_METHODS and (r.ok or _not_modified(r))]
 
     def _popups(self, query_id: str | None = None) -> list[RecordedRequest]:
         return [
@@ -80,6 +84,28 @@ class Person:
             self.user_id, text, first_name=self.first_name, language_code=self.language_code
         )
         return await self._answered(update, before, answers)
+
+    async def says_in(self, chat_id: int, text: str, *, answers: int = 1) -> str:
+        """Writes `text` in the group `chat_id` and returns what the bot answers there."""
+        before = len(self._answers(chat_id))
+        update = self.telegram.user_message(
+            self.user_id, text, first_name=self.first_name, chat_id=chat_id, chat_type="group"
+        )
+        return await self._answered(update, before, answers, chat_id)
+
+    async def receives(self, text: str) -> str:
+        """Waits until the bot's last message here contains `text`, and returns that message.
+
+        For what the bot sends of its own accord or on someone else's doing (through the outbox), not in
+        answer to this person: that is what `sends` and `taps` return.
+        """
+        await self.telegram.wait_for(lambda: text in self.last_text)
+        return self.last_text
+
+    async def hears(self, words: str) -> str:
+        """Waits until one of the bot's messages here, the last or an earlier one, contains `words`."""
+        await self.telegram.wait_for(lambda: any(words in said for said in self.texts))
+        return next(said for said in self.texts if words in said)
 
     def writes(self, text: str) -> None:
         """Writes `text` without waiting for an answer (a message for a neighbour gets none)."""
@@ -134,13 +160,15 @@ class Person:
         )
         return await self._answered(update, before, answers)
 
-    async def _answered(self, update: dict[str, Any], before: int, answers: int) -> str:
+    async def _answered(
+        self, update: dict[str, Any], before: int, answers: int, chat_id: int | None = None
+    ) -> str:
         """Once the bot has handled `update`: its answers in this chat, which must be `answers` many."""
         query_id = update["callback_query"]["id"] if "callback_query" in update else None
         popups_before = len(self._popups(query_id))
 
         def new_answers() -> list[RecordedRequest]:
-            return self._answers()[before:] + self._popups(query_id)[popups_before:]
+            return self._answers(chat_id)[before:] + self._popups(query_id)[popups_before:]
 
         bot = self._people.bot if self._people is not None else None
         if bot is not None:
@@ -165,7 +193,8 @@ class Person:
             ]
             assert len(taps_answered) == 1, f"the tap got {len(taps_answered)} answerCallbackQuery, not 1"
         if answers == 1 and got[0].method != "answerCallbackQuery":
-            return self.last_text  # as the person sees it now (a later edit included)
+            # As the person sees it now (a later edit included).
+            return self.last_text if chat_id is None else _shown(self.telegram.last_message(chat_id))
         return "\n\n".join(_text_of(request) for request in got)
 
     def keyboard(self) -> list[list[str]]:
@@ -180,8 +209,7 @@ class Person:
 
     @property
     def last_text(self) -> str:
-        last = self.telegram.last_message(self.user_id)
-        return str(last.get("text") or last.get("caption") or "")
+        return _shown(self.telegram.last_message(self.user_id))
 
     @property
     def texts(self) -> list[str]:
@@ -206,10 +234,20 @@ class People:
         return person
 
 
+def _not_modified(request: RecordedRequest) -> bool:
+    return request.method.startswith("editMessage") and "message is not modified" in str(
+        request.response.get("description")
+    )
+
+
+def _shown(message: dict[str, Any]) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
 def _text_of(request: RecordedRequest) -> str:
     """What an answer showed: a pop-up's note, a message's text or caption (markup parsed away)."""
-    if request.method == "answerCallbackQuery":
-        return str(request.params["text"])
+    if request.method == "answerCallbackQuery" or _not_modified(request):
+        return str(request.params.get("text") or request.params.get("caption") or "")
     result = request.response.get("result")
     if isinstance(result, dict):
         return str(result.get("text") or result.get("caption") or "")

@@ -24,7 +24,7 @@ from tests.buttons import TEST_TOKEN
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
 from tests.services.checkin_helpers import AMSTERDAM, resident
-from tests.test_crash_recovery import processes, start_bot  # noqa: F401  (the fixture, and how to start)
+from tests.test_crash_recovery import processes, start_bot  # noqa: F401 (the fixture, and how to start)
 
 ESCALATING = range(7001, 7021)  # each has a check-in from hours ago; their contact is asked now
 CONTACTS = range(7101, 7121)
@@ -99,7 +99,7 @@ async def test_sigkill_mid_escalation_then_restart_neither_loses_nor_repeats_a_s
     db: Database,
     telegram: FakeTelegram,
     tmp_path: Path,
-    processes: list[asyncio.subprocess.Process],  # noqa: F811
+    processes: list[asyncio.subprocess.Process],  # noqa: F811 (the fixture imported above)
 ) -> None:
     started = SystemClock().now()
     await setting_up(db, FakeClock(started), telegram)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from bot.db.models import Conversation, InboxUpdate, OutboxMessage
 from bot.delivery import inbox, outbox
@@ -12,11 +12,7 @@ from bot.jobs.housekeeping import forget_old_traffic
 from bot.runtime import Runtime
 from bot.services.common import conversations
 from bot.services.common.conversations import State
-
-
-async def count(runtime: Runtime, model: type) -> int:
-    async with runtime.db.begin() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+from tests.neighbours import JobContext, count
 
 
 async def test_old_updates_messages_and_half_conversations_are_deleted(buurtbot: Runtime) -> None:
@@ -30,16 +26,8 @@ async def test_old_updates_messages_and_half_conversations_are_deleted(buurtbot:
         await session.execute(update(OutboxMessage).values(status="sent"))
 
     clock.advance(timedelta(days=15).total_seconds())  # type: ignore[attr-defined]
-    await forget_old_traffic(_JobContext(buurtbot))  # type: ignore[arg-type]
+    await forget_old_traffic(JobContext(buurtbot))  # type: ignore[arg-type]
 
     assert await count(buurtbot, InboxUpdate) == 0
     assert await count(buurtbot, OutboxMessage) == 0
     assert await count(buurtbot, Conversation) == 0
-
-
-class _JobContext:
-    """What the job reads from its context: the runtime's dependencies."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.deps = runtime.application.bot_data.deps
-        self.db = runtime.db

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from bot.db.database import Database
@@ -11,6 +10,7 @@ from bot.runtime import Runtime
 from tests.conftest import make_settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
+from tests.waiting import eventually
 
 TTL = timedelta(seconds=30)
 
@@ -36,14 +36,6 @@ async def test_a_released_lease_is_free_at_once(db: Database, clock: FakeClock) 
         await lease.acquire(session, "worker", "a", now=clock.now(), ttl=TTL)
         await lease.release(session, "worker", "a")
         assert await lease.acquire(session, "worker", "b", now=clock.now(), ttl=TTL)
-
-
-async def eventually(condition: object, timeout: float = 20.0) -> None:  # noqa: ASYNC109
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():  # type: ignore[operator]
-        assert loop.time() < deadline, "condition not reached"
-        await asyncio.sleep(0.02)
 
 
 async def test_a_second_instance_stands_by_and_takes_over_when_the_first_stops(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from bot.delivery.sender import Sender, SenderSettings
 from tests.conftest import make_settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import ChatLimits, FakeTelegram
+from tests.waiting import eventually
 
 
 class Outbox:
@@ -56,14 +57,6 @@ class Outbox:
 
     async def _has(self, expected: dict[str, int]) -> bool:
         return dict(await self.statuses()) == expected
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:  # noqa: ASYNC109
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await check():
-        assert loop.time() < deadline, "the outbox did not reach the expected state"
-        await asyncio.sleep(0.02)
 
 
 @pytest.fixture

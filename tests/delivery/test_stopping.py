@@ -15,7 +15,7 @@ from bot.runtime import Runtime
 from tests.conftest import make_settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import eventually
+from tests.waiting import eventually
 
 
 async def inbox_rows(db: Database) -> dict[int, tuple[str, int]]:

@@ -28,7 +28,8 @@ from tests.conversation import People
 from tests.delivery.webhook_relay import relaying
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import eventually, scrape, serving, side_door_url, value
+from tests.ops.serving import scrape, serving, side_door_url, value
+from tests.waiting import eventually
 
 SECRET = "webhook-secret_for-TESTS-0123"
 URL = "https://bot.example.nl/telegram/hook"

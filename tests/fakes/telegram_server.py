@@ -414,8 +414,7 @@ class FakeTelegram:
     def pending_updates(self) -> list[dict[str, Any]]:
         return list(self._updates.pending)
 
-    # The timeout keyword is part of the agreed interface; it bounds a wait on the fake, not an I/O call.
-    async def wait_for(self, predicate: Callable[[], bool], *, timeout: float = 15.0) -> None:  # noqa: ASYNC109
+    async def wait_for(self, predicate: Callable[[], bool], *, timeout: float = 15.0) -> None:  # noqa: ASYNC109 (it bounds a wait on the fake, and its report says what did not happen)
         """Wait until `predicate()` holds, re-checking after every request and push.
 
         A LookupError counts as "not yet", so `lambda: telegram.last_message(1001)["text"] == "Hoi"` may be
@@ -435,7 +434,7 @@ class FakeTelegram:
             except TimeoutError:
                 pass  # checked once more above, then reported
 
-    async def wait_until_confirmed(self, *, timeout: float = 15.0) -> None:  # noqa: ASYNC109 (as wait_for)
+    async def wait_until_confirmed(self, *, timeout: float = 15.0) -> None:  # noqa: ASYNC109 (handed on to wait_for)
         await self.wait_for(lambda: not self._updates.pending, timeout=timeout)
 
     def _changed(self) -> None:

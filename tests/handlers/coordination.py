@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
+from bot.db.models import HelpRequest, Member
 from bot.runtime import Runtime
 from bot.services.buurten import buurten
 from bot.services.common import audit, history
-from bot.services.people import members, membership, roles
+from bot.services.people import membership, roles
 from tests.conftest import in_the_bots_time, make_settings
 from tests.conversation import People, Person
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.neighbours import has_started
+from tests.neighbours import has_started, registers
 
 OPERATOR_ID = 5001
+GROUP = -600  # a buurt's Telegram group
 
 
 @pytest.fixture
@@ -50,11 +53,10 @@ async def a_member(
     has_started(person)
     async with runtime.db.begin() as session:
         buurt_id = (await roles.find_buurt(session, buurt)).id
-        await members.register(
-            session, person.user_id, language=person.language_code or "nl", now=runtime.clock.now()
+        language = person.language_code or "nl"
+        await registers(
+            session, person.user_id, person.first_name, language=language, now=runtime.clock.now()
         )
-        await membership.give_consent(session, person.user_id, now=runtime.clock.now())
-        await membership.set_name(session, person.user_id, person.first_name)
         member = await membership.member_of(session, person.user_id)
         member.buurt_id, member.membership = buurt_id, status
         await history.follow(session, member, now=runtime.clock.now())  # as joining would
@@ -65,6 +67,30 @@ async def a_coordinator(runtime: Runtime, person: Person, buurt: str = "Transvaa
     await a_member(runtime, person, buurt)
     async with runtime.db.begin() as session:
         await roles.appoint(session, buurt, person.user_id, now=runtime.clock.now())
+
+
+async def asked_for_groceries(runtime: Runtime, member_id: int) -> None:
+    """A request as posting leaves it (posting would also notify the coordinator, and is tested elsewhere)."""
+    now, buurt_id = runtime.clock.now(), await a_buurt_of(runtime, member_id)
+    async with runtime.db.begin() as session:
+        session.add(
+            HelpRequest(
+                buurt_id=buurt_id,
+                requester_id=member_id,
+                category="boodschappen",
+                when="morgen",
+                status="open",
+                created_at=now,
+                expires_at=now + timedelta(days=7),
+            )
+        )
+
+
+async def a_buurt_of(runtime: Runtime, member_id: int) -> int:
+    async with runtime.db.begin() as session:
+        member = await session.get(Member, member_id)
+        assert member is not None and member.buurt_id is not None
+        return member.buurt_id
 
 
 async def audit_actions(runtime: Runtime) -> list[tuple[int | None, str]]:

@@ -6,8 +6,6 @@ for their yes; the forgotten one asked /vergeetmij and taps the buttons of befor
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import func, select, update
 
@@ -25,6 +23,7 @@ from tests import hostile
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.neighbours import a_buurt, resident
+from tests.waiting import eventually
 
 BLOCKED = "Een coördinator van je buurt heeft je geblokkeerd, dus dit kan nu niet. De reden: Scheldwoorden"
 NOT_A_MEMBER = ("Word eerst lid van je buurt: stuur /start.", "Kies eerst je buurt: stuur /start.")
@@ -86,17 +85,14 @@ async def told(runtime: Runtime, person: Person) -> None:
     arrive in the middle of the conversation below."""
     runtime.application.bot_data.deps.wake_sender()
 
-    async def pending() -> int:
+    async def nothing_pending() -> bool:
         async with runtime.db.begin() as session:
             waiting = select(func.count()).where(
                 OutboxMessage.chat_id == person.user_id, OutboxMessage.status == "pending"
             )
-            return int(await session.scalar(waiting) or 0)
+            return not await session.scalar(waiting)
 
-    deadline = asyncio.get_running_loop().time() + 15
-    while await pending():
-        assert asyncio.get_running_loop().time() < deadline, "the outbox did not reach them"
-        await asyncio.sleep(0.02)
+    await eventually(nothing_pending)
 
 
 def refused(who: str, answer: str) -> bool:

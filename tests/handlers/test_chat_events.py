@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.db.models import OutboxMessage, TelegramChat
@@ -11,19 +9,12 @@ from bot.delivery import outbox
 from bot.runtime import Runtime
 from tests.conversation import People
 from tests.fakes.telegram_server import FakeTelegram
+from tests.waiting import eventually
 
 
 async def chat(runtime: Runtime, chat_id: int) -> TelegramChat | None:
     async with runtime.db.begin() as session:
         return await session.get(TelegramChat, chat_id)
-
-
-async def until(condition: object, timeout: float = 15.0) -> None:  # noqa: ASYNC109
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await condition():  # type: ignore[operator]
-        assert loop.time() < deadline, "condition not reached"
-        await asyncio.sleep(0.02)
 
 
 async def test_someone_who_blocks_the_bot_gets_no_notifications_until_they_write_again(
@@ -37,7 +28,7 @@ async def test_someone_who_blocks_the_bot_gets_no_notifications_until_they_write
         found = await chat(buurtbot, anna.user_id)
         return found is not None and found.unreachable_since is not None
 
-    await until(blocked)
+    await eventually(blocked)
     async with buurtbot.db.begin() as session:
         await outbox.enqueue(
             session, chat_id=anna.user_id, now=buurtbot.clock.now(), payload={"text": "Nieuws"}
@@ -63,7 +54,7 @@ async def test_a_group_that_becomes_a_supergroup_keeps_getting_its_messages(
         found = await chat(buurtbot, -700)
         return found is not None and found.migrated_to_chat_id == -1000700
 
-    await until(recorded)
+    await eventually(recorded)
     async with buurtbot.db.begin() as session:
         await outbox.enqueue(
             session, chat_id=-700, now=buurtbot.clock.now(), payload={"text": "Weekoverzicht"}

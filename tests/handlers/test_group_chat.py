@@ -16,9 +16,16 @@ from bot.services.people import membership
 from tests.buttons import sealed
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.admin.test_buurt_groups import GROUP, says_in_group
-from tests.handlers.admin.test_statistiek_command import asked_for_groceries
-from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
+from tests.handlers.coordination import (
+    GROUP,
+    a_buurt,
+    a_coordinator,
+    a_member,
+    asked_for_groceries,
+    audit_actions,
+    buurtbot,
+    operator,
+)
 
 __all__ = ["buurtbot", "operator"]  # fixtures
 
@@ -46,7 +53,7 @@ async def group(buurtbot: Runtime, people: People, telegram: FakeTelegram) -> Gr
     carla, anna = people("Carla"), people("Anna Jansen")
     await a_coordinator(buurtbot, carla)
     await asked_for_groceries(buurtbot, await a_member(buurtbot, anna))
-    await says_in_group(telegram, carla, "/koppel")
+    await carla.says_in(GROUP, "/koppel")
     return Group(buurt_id, carla, anna)
 
 
@@ -95,7 +102,7 @@ async def test_every_command_in_a_group_gets_only_a_pointer_to_the_private_chat(
     for number, command in enumerate(EVERY_COMMAND):
         for person in (group.carla, group.anna):
             chat_id = GROUP - 1 - number
-            reply = await says_in_group(telegram, person, f"/{command}", chat_id)
+            reply = await person.says_in(chat_id, f"/{command}")
 
             assert "privé" in reply, command
             assert points_to_the_private_chat(telegram.last_message(chat_id)), command
@@ -112,9 +119,9 @@ async def test_start_and_help_greet_and_point_to_the_private_chat(
     stranger = people("Vera")  # not a member: the same kind answer
 
     for text in ("/start", "/help", f"/start@{BOT} abc123"):
-        reply = await says_in_group(telegram, stranger, text)
+        reply = await stranger.says_in(GROUP, text)
         assert reply == "Hallo! Praat met mij in een privégesprek om te beginnen."
-    assert "privéchat" in await says_in_group(telegram, stranger, "/mijngegevens")
+    assert "privéchat" in await stranger.says_in(GROUP, "/mijngegevens")
 
 
 async def test_chatter_between_neighbours_and_commands_for_other_bots_are_ignored(
@@ -129,7 +136,7 @@ async def test_chatter_between_neighbours_and_commands_for_other_bots_are_ignore
     telegram.user_message(anna.user_id, "🙋 Ik zoek hulp", chat_id=GROUP, chat_type="group")  # a menu label
     telegram.user_sends(anna.user_id, "photo", chat_id=GROUP, chat_type="group")
     telegram.user_message(anna.user_id, "/help@een_andere_bot", chat_id=GROUP, chat_type="group")
-    await says_in_group(telegram, carla, "/help")  # handled after the others: the group is one queue
+    await carla.says_in(GROUP, "/help")  # handled after the others: the group is one queue
 
     assert len(telegram.sent_texts(GROUP)) == before + 1
     assert said_anywhere_but_the_groups(telegram) == []
@@ -141,7 +148,7 @@ async def test_a_reply_to_the_bot_or_a_mention_gets_a_pointer(group: Group, tele
     for text, reply_to in (("Ik wil graag helpen!", ours), (f"Hoi @{BOT}, wat kun je?", None)):
         before = len(telegram.sent_texts(GROUP))
         telegram.push_update(message_in_group(telegram, group.anna, text, reply_to=reply_to))
-        await telegram.wait_for(lambda: len(telegram.sent_texts(GROUP)) > before)  # noqa: B023
+        await telegram.wait_for(lambda: len(telegram.sent_texts(GROUP)) > before)  # noqa: B023 (awaited in this same iteration)
         assert "niemand anders meeleest" in telegram.sent_texts(GROUP)[-1]
         assert points_to_the_private_chat(telegram.last_message(GROUP))
 
@@ -156,7 +163,7 @@ async def test_a_button_in_a_group_changes_nothing(
     ] + [(f"adm:stat:p:year:{group.buurt_id}", "werkt niet meer")]
     for count, (data, answer) in enumerate(taps, start=1):
         telegram.callback(group.carla.user_id, data, message=telegram.last_message(GROUP), first_name="Carla")
-        await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) == count)  # noqa: B023
+        await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) == count)  # noqa: B023 (awaited in this same iteration)
         assert answer in telegram.calls("answerCallbackQuery")[-1].params["text"]
 
     assert [action for _, action in await audit_actions(buurtbot)] == ["group.link"]

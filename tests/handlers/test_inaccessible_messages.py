@@ -23,7 +23,7 @@ async def test_a_tap_under_a_message_the_bot_can_no_longer_see_is_answered_in_a_
         ("taal:en", "Done! From now on I speak English with you."),
     ):
         telegram.callback(anna.user_id, sealed(anna.user_id, data), message=gone, first_name="Anna")
-        await telegram.wait_for(lambda: any(answer in text for text in anna.texts))  # noqa: B023 (awaited here)
+        await anna.hears(answer)
     assert not telegram.calls("editMessageText", ok=None)
     assert hostile.apologies(telegram) == 0
 

@@ -4,17 +4,11 @@ number past the database's keys (OverflowError on SQLite, DBAPIError on PostgreS
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import pytest
-from sqlalchemy import select
 
-from bot.db.models import InboxUpdate
 from bot.runtime import Runtime
 from bot.services.people import roles
 from tests import hostile
-from tests.buttons import sealed
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import OPERATOR_ID, a_buurt, a_coordinator, a_member, buurtbot, operator
@@ -77,39 +71,6 @@ async def cast(buurtbot: Runtime, people: People) -> dict[str, Person]:
     }
 
 
-async def handled(runtime: Runtime, update_id: int) -> None:
-    async def done() -> bool:
-        async with runtime.db.begin() as session:
-            status = await session.scalar(
-                select(InboxUpdate.status).where(InboxUpdate.update_id == update_id)
-            )
-        return status == "done"
-
-    deadline = asyncio.get_running_loop().time() + 15
-    while not await done():
-        assert asyncio.get_running_loop().time() < deadline, f"update {update_id} was not handled"
-        await asyncio.sleep(0.02)
-
-
-async def said(runtime: Runtime, telegram: FakeTelegram, update: dict[str, Any]) -> str:
-    """Everything the bot said about one update, once it was handled: pop-ups, edits (also an edit that
-    changed nothing, when the message said so already) and new messages."""
-    before = len(telegram.requests)
-    await handled(runtime, update["update_id"])
-    methods = ("answerCallbackQuery", "editMessageText", "sendMessage")
-    return " | ".join(
-        str(r.params.get("text", "")) for r in telegram.requests[before:] if r.method in methods
-    )
-
-
-async def taps(runtime: Runtime, telegram: FakeTelegram, person: Person, data: str) -> str:
-    """A tap on a button of ours with this data (sealed for the chat, as if the bot had sent it): the
-    handler reads it, and must refuse it kindly."""
-    data = sealed(person.user_id, data)
-    update = telegram.callback(person.user_id, data, first_name=person.first_name, language_code="nl")
-    return await said(runtime, telegram, update)
-
-
 @pytest.mark.parametrize("odd", ODD)
 async def test_a_forged_button_with_an_odd_id_no_longer_works(
     buurtbot: Runtime, people: People, telegram: FakeTelegram, odd: str
@@ -119,7 +80,7 @@ async def test_a_forged_button_with_an_odd_id_no_longer_works(
         await person.sends("/help")  # a message of the bot to tap under
     wrong = []
     for data, who, expected in BUTTONS:
-        answer = await taps(buurtbot, telegram, everyone[who], data.format(x=odd))
+        answer = await everyone[who].taps_data(data.format(x=odd))
         if expected not in answer:
             wrong.append((data, answer))
     assert not wrong, "\n".join(f"{data}: {answer}" for data, answer in wrong)
@@ -176,11 +137,11 @@ async def test_an_offer_button_with_an_odd_day_no_longer_works(
     await anna.taps("Boodschappen")
     assert "Op welke dagen" in await anna.taps("Verder")
     for data in ("ab:day:²", "ab:day:٣"):  # "٣" was Thursday to int()
-        assert "Die knop werkt niet meer" in await taps(buurtbot, telegram, anna, data)
+        assert "Die knop werkt niet meer" in await anna.taps_data(data)
     await anna.sends("/aanbod")
     await anna.taps("Boodschappen")
     await anna.taps("Verder")
     await anna.taps_data("ab:day:0")
     await anna.taps("Verder")
-    assert "Die knop werkt niet meer" in await taps(buurtbot, telegram, anna, "ab:part:²")
+    assert "Die knop werkt niet meer" in await anna.taps_data("ab:part:²")
     assert hostile.apologies(telegram) == 0

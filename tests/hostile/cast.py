@@ -23,10 +23,11 @@ from bot.services.checkins import plans as checkins
 from bot.services.coordination import groups, moderation
 from bot.services.help import matching, offers, requests
 from bot.services.help.offers import Draft
-from bot.services.people import members, membership
+from bot.services.people import membership
 from bot.services.people import roles as buurt_roles
 from bot.services.people.authority import Actor
 from tests.fakes.telegram_server import FakeTelegram
+from tests.neighbours import joins
 
 OPERATOR_ID = 6001
 GROUP_ID = -1006000000001
@@ -83,7 +84,17 @@ async def make_cast(runtime: Runtime) -> Cast:
         if caller.role in ("operator", "stranger"):
             continue
         buurt = oost if caller.role in ("removed", "waiting") else transvaal
-        await _joins(runtime, caller, buurt.id)
+        async with runtime.db.begin() as session:
+            language = caller.language_code or "nl"
+            await joins(
+                session,
+                caller.user_id,
+                buurt.id,
+                caller.first_name,
+                language=language,
+                now=now,
+                operators=operators,
+            )
     async with runtime.db.begin() as session:
         await buurt_roles.appoint(session, "Transvaal", by_name["Dina"].user_id, now=now)
     async with runtime.db.begin() as session:
@@ -120,17 +131,6 @@ async def make_cast(runtime: Runtime) -> Cast:
         commands=registered_commands(runtime.application),
         button_patterns=registered_buttons(runtime.application),
     )
-
-
-async def _joins(runtime: Runtime, caller: Caller, buurt_id: int) -> None:
-    now = runtime.clock.now()
-    async with runtime.db.begin() as session:
-        await members.register(session, caller.user_id, language=caller.language_code or "nl", now=now)
-        await membership.give_consent(session, caller.user_id, now=now)
-        await membership.set_name(session, caller.user_id, caller.first_name)
-        await membership.join(
-            session, caller.user_id, buurt_id, now=now, operators=runtime.settings.admin_ids
-        )
 
 
 async def _a_request_in_conversation(runtime: Runtime, requester: int, helper: int) -> None:

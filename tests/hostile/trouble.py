@@ -91,7 +91,7 @@ async def drained(
     telegram: FakeTelegram,
     *,
     updates: int,
-    timeout: float = 60.0,  # noqa: ASYNC109 (as wait_for)
+    timeout: float = 60.0,  # noqa: ASYNC109 (a failure says how far the inbox got)
 ) -> Counter[str]:
     """Wait until the inbox holds `updates` rows and none is pending; returns its rows by status."""
     loop = asyncio.get_running_loop()

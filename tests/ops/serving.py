@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -50,15 +50,6 @@ async def get(runtime: Runtime, path: str) -> tuple[int, Any, Mapping[str, str]]
             await response.json() if response.content_type == "application/json" else await response.text()
         )
         return response.status, body, dict(response.headers)
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = 15.0) -> None:  # noqa: ASYNC109
-    """Until `condition()` holds; for what the runtime offers no event to wait on."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not reached"
-        await asyncio.sleep(0.02)
 
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]

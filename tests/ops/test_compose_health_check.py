@@ -12,7 +12,8 @@ from bot.runtime import Runtime
 from tests.conftest import make_settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import eventually, serving
+from tests.ops.serving import serving
+from tests.waiting import eventually
 
 COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
 

@@ -19,8 +19,9 @@ from bot.services.buurten import buurten
 from bot.services.checkins import ladder as checkin_ladder
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import eventually, scrape, scraped, serving, side_door_url, value
+from tests.ops.serving import scrape, scraped, serving, side_door_url, value
 from tests.services.checkin_helpers import local, move_to, opts_in, resident
+from tests.waiting import eventually
 
 
 async def open_checkin(session: AsyncSession, telegram_id: int) -> int:

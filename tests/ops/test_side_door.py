@@ -21,7 +21,8 @@ from tests.command_line import closed_port
 from tests.conftest import SCHEMA_HEAD, make_settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import OPERATOR, eventually, get, serving, side_door_url
+from tests.ops.serving import OPERATOR, get, serving, side_door_url
+from tests.waiting import eventually
 
 
 async def test_healthz_says_ok_with_the_mode_and_whether_this_instance_leads(

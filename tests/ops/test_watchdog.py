@@ -21,7 +21,8 @@ from bot.runtime import LEASE, Runtime
 from tests.conftest import make_settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.ops.serving import OPERATOR, eventually, serving
+from tests.ops.serving import OPERATOR, serving
+from tests.waiting import eventually
 
 ELSEWHERE = "elsewhere:1:abc"  # an instance on another machine that holds the lease
 QUICK_LEASE = timedelta(seconds=1)  # renewed (or taken) every third of a second

@@ -12,9 +12,9 @@ from bot.db.database import Database
 from bot.db.models import Buurt, OutboxMessage
 from bot.jobs.checkins import sweep
 from bot.services.checkins import plans as checkins
-from bot.services.people import members, membership
 from tests.conftest import make_settings
 from tests.fakes.clock import FakeClock
+from tests.neighbours import joins
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -32,10 +32,7 @@ async def resident(
     db: Database, clock: FakeClock, buurt: Buurt, telegram_id: int, name: str, language: str = "nl"
 ) -> None:
     async with db.begin() as session:
-        await members.register(session, telegram_id, language=language, now=clock.now())
-        await membership.give_consent(session, telegram_id, now=clock.now())
-        await membership.set_name(session, telegram_id, name)
-        await membership.join(session, telegram_id, buurt.id, now=clock.now(), operators=set())
+        await joins(session, telegram_id, buurt.id, name, language=language, now=clock.now())
 
 
 async def opts_in(

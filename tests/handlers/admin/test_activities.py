@@ -9,7 +9,7 @@ from bot.runtime import Runtime
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
-from tests.test_housekeeping import _JobContext, count
+from tests.neighbours import JobContext, count
 
 __all__ = ["buurtbot", "operator"]  # fixtures
 
@@ -49,7 +49,7 @@ async def test_an_activity_is_planned_members_come_and_afterwards_it_is_gone(
 
     buurtbot.clock.advance(4 * 24 * 3600)  # type: ignore[attr-defined]  # the FakeClock of the fixture
     assert "Er staat nu niets gepland in Transvaal" in await anna.sends("/activiteiten")
-    await forget_past_activities(_JobContext(buurtbot))  # type: ignore[arg-type]
+    await forget_past_activities(JobContext(buurtbot))  # type: ignore[arg-type]
     assert await count(buurtbot, Activity) == 0
     assert await count(buurtbot, ActivityAttendee) == 0
     assert (carla.user_id, "activity.create") in await audit_actions(buurtbot)

@@ -10,8 +10,15 @@ from bot.services.people import membership
 from bot.services.people.authority import Actor
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.admin.test_buurt_groups import GROUP, says_in_group
-from tests.handlers.coordination import OPERATOR_ID, a_buurt, a_coordinator, a_member, buurtbot, operator
+from tests.handlers.coordination import (
+    GROUP,
+    OPERATOR_ID,
+    a_buurt,
+    a_coordinator,
+    a_member,
+    buurtbot,
+    operator,
+)
 
 __all__ = ["buurtbot", "operator"]  # fixtures
 
@@ -163,7 +170,7 @@ async def test_koppel_in_a_group_pages_through_the_buurten_too(
     for number in range(1, 13):
         await a_coordinator(buurtbot, carla, f"Buurt {number:02d}")
 
-    question = await says_in_group(telegram, carla, "/koppel")
+    question = await carla.says_in(GROUP, "/koppel")
     assert "Voor welke buurt is deze groep?" in question and "Pagina 1 van 2" in question
 
     def group_buttons() -> dict[str, str]:

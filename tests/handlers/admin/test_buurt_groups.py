@@ -6,29 +6,26 @@ from __future__ import annotations
 from bot.db.models import BuurtGroup
 from bot.runtime import Runtime
 from tests.buttons import sealed
-from tests.conversation import People, Person
+from tests.conversation import People
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
-from tests.handlers.test_chat_events import until
+from tests.handlers.coordination import (
+    GROUP,
+    a_buurt,
+    a_coordinator,
+    a_member,
+    audit_actions,
+    buurtbot,
+    operator,
+)
+from tests.waiting import eventually
 
 __all__ = ["buurtbot", "operator"]  # fixtures
-
-GROUP = -600
 
 
 async def linked(runtime: Runtime, chat_id: int = GROUP) -> int | None:
     async with runtime.db.begin() as session:
         group = await session.get(BuurtGroup, chat_id)
         return group.buurt_id if group is not None else None
-
-
-async def says_in_group(telegram: FakeTelegram, person: Person, text: str, chat_id: int = GROUP) -> str:
-    before = len(telegram.sent_texts(chat_id))
-    telegram.user_message(
-        person.user_id, text, first_name=person.first_name, chat_id=chat_id, chat_type="group"
-    )
-    await telegram.wait_for(lambda: len(telegram.sent_texts(chat_id)) > before)
-    return telegram.sent_texts(chat_id)[-1]
 
 
 async def test_a_coordinator_links_and_unlinks_the_group(
@@ -38,7 +35,7 @@ async def test_a_coordinator_links_and_unlinks_the_group(
     carla = people("Carla")
     await a_coordinator(buurtbot, carla)
 
-    reply = await says_in_group(telegram, carla, "/koppel")
+    reply = await carla.says_in(GROUP, "/koppel")
 
     assert reply.startswith("✅ Deze groep is nu gekoppeld aan Transvaal.")
     assert "Carla" not in reply  # nothing personal in a group
@@ -46,9 +43,9 @@ async def test_a_coordinator_links_and_unlinks_the_group(
         "https://t.me/"
     )
     assert await linked(buurtbot) == transvaal
-    assert "niet meer gekoppeld aan Transvaal" in await says_in_group(telegram, carla, "/ontkoppel")
+    assert "niet meer gekoppeld aan Transvaal" in await carla.says_in(GROUP, "/ontkoppel")
     assert await linked(buurtbot) is None
-    assert "niet aan een buurt gekoppeld" in await says_in_group(telegram, carla, "/ontkoppel")
+    assert "niet aan een buurt gekoppeld" in await carla.says_in(GROUP, "/ontkoppel")
     assert [a for _, a in await audit_actions(buurtbot)] == ["group.link", "group.unlink"]
 
 
@@ -62,12 +59,12 @@ async def test_anyone_else_is_refused_kindly(
     await a_member(buurtbot, anna)
     await a_coordinator(buurtbot, otto, "Schilderswijk")
 
-    assert "alleen een coördinator van de buurt" in await says_in_group(telegram, anna, "/koppel")
+    assert "alleen een coördinator van de buurt" in await anna.says_in(GROUP, "/koppel")
     assert await linked(buurtbot) is None
 
-    await says_in_group(telegram, carla, "/koppel")
-    assert "alleen een coördinator van de buurt" in await says_in_group(telegram, anna, "/ontkoppel")
-    assert "alleen een coördinator van de buurt" in await says_in_group(telegram, otto, "/ontkoppel")
+    await carla.says_in(GROUP, "/koppel")
+    assert "alleen een coördinator van de buurt" in await anna.says_in(GROUP, "/ontkoppel")
+    assert "alleen een coördinator van de buurt" in await otto.says_in(GROUP, "/ontkoppel")
     assert await linked(buurtbot) == transvaal
 
 
@@ -81,7 +78,7 @@ async def test_a_coordinator_of_two_buurten_chooses_and_a_forged_choice_is_refus
     await a_coordinator(buurtbot, carla, "Schilderswijk")
     await a_coordinator(buurtbot, otto, "Schilderswijk")
 
-    assert "Voor welke buurt is deze groep?" in await says_in_group(telegram, carla, "/koppel")
+    assert "Voor welke buurt is deze groep?" in await carla.says_in(GROUP, "/koppel")
     telegram.callback(
         otto.user_id,
         sealed(GROUP, f"grp:k:{transvaal}"),
@@ -112,14 +109,14 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_link(
     transvaal = await a_buurt(buurtbot, "Transvaal")
     carla = people("Carla")
     await a_coordinator(buurtbot, carla)
-    await says_in_group(telegram, carla, "/koppel")
+    await carla.says_in(GROUP, "/koppel")
 
     telegram.migrate_group(GROUP, -1000600)
 
     async def moved() -> bool:
         return await linked(buurtbot, -1000600) == transvaal
 
-    await until(moved)
+    await eventually(moved)
     assert await linked(buurtbot) is None
 
 
@@ -129,7 +126,7 @@ async def test_removing_the_bot_from_the_group_unlinks_it(
     await a_buurt(buurtbot, "Transvaal")
     carla, anna = people("Carla"), people("Anna")
     await a_coordinator(buurtbot, carla)
-    await says_in_group(telegram, carla, "/koppel")
+    await carla.says_in(GROUP, "/koppel")
 
     telegram.chat_member_update(
         GROUP, anna.user_id, old_status="member", new_status="kicked", chat_type="group"
@@ -138,7 +135,7 @@ async def test_removing_the_bot_from_the_group_unlinks_it(
     async def unlinked() -> bool:
         return await linked(buurtbot) is None
 
-    await until(unlinked)
+    await eventually(unlinked)
     assert (anna.user_id, "group.removed") in await audit_actions(buurtbot)
 
 

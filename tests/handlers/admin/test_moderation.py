@@ -12,19 +12,17 @@ from bot.services.coordination import moderation
 from bot.services.people import authority
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.help.test_help_requests import receives
-from tests.handlers.help.test_offers_and_closing import introduced
-from tests.neighbours import a_buurt, coordinator, latest_request, resident
+from tests.neighbours import a_buurt, coordinator, introduced, latest_request, resident
 
 pytestmark = pytest.mark.usefixtures("buurtbot")
 
 
 async def reported(runtime: Runtime, people: People, telegram: FakeTelegram) -> tuple[Person, Person, Person]:
     """Anna reported a message from Bram; Wim coordinates their buurt."""
-    anna, bram = await introduced(runtime, people, telegram)
+    anna, bram = await introduced(runtime, people)
     wim = await coordinator(runtime, people("Wim"))
     bram.writes("Een onaardig bericht")
-    await receives(telegram, anna, "Een onaardig bericht")
+    await anna.receives("Een onaardig bericht")
     await anna.taps("Melden")
     await telegram.wait_for(lambda: len(telegram.calls("copyMessage", chat_id=wim.user_id)) == 1)
     return anna, bram, wim
@@ -47,7 +45,7 @@ async def test_a_warning_reaches_the_member_kindly(
     _, bram, wim = await reported(buurtbot, people, telegram)
     assert "Melding van" in await wim.sends("/melding", answers=2)
     assert "Bram is vriendelijk gewaarschuwd" in await wim.taps("Waarschuwen")
-    assert "vriendelijk en met respect" in await receives(telegram, bram, "met respect")
+    assert "vriendelijk en met respect" in await bram.receives("met respect")
 
 
 async def test_a_blocked_member_is_told_why_and_cannot_ask_offer_or_pass_messages_on(
@@ -57,7 +55,7 @@ async def test_a_blocked_member_is_told_why_and_cannot_ask_offer_or_pass_message
     assert "Melding van" in await wim.sends("/melding", answers=2)
     assert "Typ de reden" in await wim.taps("blokkeren")
     assert "Bram is geblokkeerd" in await wim.sends("Scheldwoorden in berichten")
-    assert "Scheldwoorden in berichten" in await receives(telegram, bram, "De reden")
+    assert "Scheldwoorden in berichten" in await bram.receives("De reden")
 
     assert "geblokkeerd" in await bram.sends("🙋 Ik zoek hulp")
     assert "geblokkeerd" in await bram.sends("/aanbod")
@@ -66,7 +64,7 @@ async def test_a_blocked_member_is_told_why_and_cannot_ask_offer_or_pass_message
 
     await wim.sends("/deblokkeer")
     assert "Bram is niet meer geblokkeerd" in await wim.taps("Bram")
-    await receives(telegram, bram, "blokkade opgeheven")
+    await bram.receives("blokkade opgeheven")
     assert "Waarmee zoek je hulp?" in await bram.sends("🙋 Ik zoek hulp")
 
 

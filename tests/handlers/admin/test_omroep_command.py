@@ -13,8 +13,8 @@ from bot.services.people import membership
 from tests.conversation import People
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
-from tests.handlers.test_chat_events import until
-from tests.test_housekeeping import _JobContext
+from tests.neighbours import JobContext
+from tests.waiting import eventually
 
 __all__ = ["buurtbot", "operator"]  # fixtures
 
@@ -55,11 +55,11 @@ async def test_a_message_for_everyone_is_previewed_sent_and_counted(
     assert {row.priority for row in rows} == {Priority.BULK}
 
     async def reported() -> bool:
-        await report_finished_broadcasts(_JobContext(buurtbot))  # type: ignore[arg-type]
+        await report_finished_broadcasts(JobContext(buurtbot))  # type: ignore[arg-type]
         async with buurtbot.db.begin() as session:
             return await session.scalar(select(Broadcast.reported_at)) is not None
 
-    await until(reported)
+    await eventually(reported)
     await telegram.wait_for(lambda: "Je bericht aan Transvaal is verstuurd" in carla.last_text)
     assert "Aangekomen: 2" in carla.last_text
     assert "Niet bereikt: 1" in carla.last_text

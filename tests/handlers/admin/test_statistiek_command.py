@@ -4,42 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 from PIL import Image
 
-from bot.db.models import HelpRequest, Member
 from bot.runtime import Runtime
 from tests.conversation import People, Person
 from tests.fakes.request_decoding import UploadedFile
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
+from tests.handlers.coordination import (
+    a_buurt,
+    a_coordinator,
+    a_member,
+    asked_for_groceries,
+    audit_actions,
+    buurtbot,
+    operator,
+)
 
 __all__ = ["buurtbot", "operator"]  # fixtures
-
-
-async def asked_for_groceries(runtime: Runtime, member_id: int) -> None:
-    """A request as posting leaves it (posting would also notify the coordinator, and is tested elsewhere)."""
-    now, buurt_id = runtime.clock.now(), await a_buurt_of(runtime, member_id)
-    async with runtime.db.begin() as session:
-        session.add(
-            HelpRequest(
-                buurt_id=buurt_id,
-                requester_id=member_id,
-                category="boodschappen",
-                when="morgen",
-                status="open",
-                created_at=now,
-                expires_at=now + timedelta(days=7),
-            )
-        )
-
-
-async def a_buurt_of(runtime: Runtime, member_id: int) -> int:
-    async with runtime.db.begin() as session:
-        member = await session.get(Member, member_id)
-        assert member is not None and member.buurt_id is not None
-        return member.buurt_id
 
 
 def upload(telegram: FakeTelegram, method: str, field: str, person: Person) -> UploadedFile:

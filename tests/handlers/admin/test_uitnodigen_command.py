@@ -14,6 +14,7 @@ from tests.conversation import People, Person
 from tests.fakes.request_decoding import UploadedFile
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import a_buurt, a_coordinator, a_member, audit_actions, buurtbot, operator
+from tests.neighbours import joins_with_link
 
 __all__ = ["buurtbot", "operator"]  # fixtures
 
@@ -54,10 +55,7 @@ async def test_a_single_use_link_with_a_poster_lets_one_neighbour_in(
     assert "Print deze poster" in carla.last_text
 
     anna = people("Anna")
-    await anna.sends(f"/start {code.code}")
-    await anna.taps("Nederlands")
-    await anna.taps("OK")
-    assert "Welkom in Transvaal, Anna!" in await anna.taps("Anna")
+    assert "Welkom in Transvaal, Anna!" in await joins_with_link(anna, code.code)
     assert (carla.user_id, "invite.create") in await audit_actions(buurtbot)
 
 

@@ -15,8 +15,9 @@ from tests.buttons import opened
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
 from tests.handlers.coordination import audit_actions
-from tests.handlers.people.test_settings_and_privacy import joined, until
+from tests.neighbours import joined
 from tests.services.checkin_helpers import local, move_to
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.usefixtures("buurtbot")
 
@@ -38,18 +39,14 @@ async def gets_a_checkin(
     return person.last_text
 
 
-async def hears(telegram: FakeTelegram, person: Person, words: str) -> None:
-    await telegram.wait_for(lambda: any(words in said for said in person.texts))
-
-
 async def becomes_contact(runtime: Runtime, telegram: FakeTelegram, member: Person, contact: Person) -> None:
     await member.sends("/checkin")
     await member.taps("Maatjes")
     assert "Typ de naam" in await member.taps("Een buur vragen")
     assert f"Ik heb het {contact.first_name} gevraagd" in await member.sends(contact.first_name)
-    await hears(telegram, contact, f"Wil je het maatje van {member.first_name} zijn?")
+    await contact.hears(f"Wil je het maatje van {member.first_name} zijn?")
     assert "Je bent nu het maatje" in await contact.taps("Ja, graag")
-    await hears(telegram, member, f"{contact.first_name} is nu je maatje")
+    await member.hears(f"{contact.first_name} is nu je maatje")
 
 
 async def test_opting_in_with_the_menu_button_and_answering_good(
@@ -116,7 +113,7 @@ async def test_a_harder_day_and_a_yes_asks_the_contact_to_get_in_touch(
         or "Mag je maatje contact met je opnemen?" in question
     )
     assert "Ik heb Bram gevraagd contact met je op te nemen" in await anna.taps(yes)
-    await hears(telegram, bram, "Anna wil graag even van je horen")
+    await bram.hears("Anna wil graag even van je horen")
     assert not any(word in " ".join(bram.texts) for word in ("Niet zo goed", "Gaat wel", "praten"))
 
 
@@ -172,7 +169,7 @@ async def test_nobody_answers_the_contact_goes_to_look_and_hears_all_is_well(
     assert "Laatste antwoord: nog nooit" in alert
     assert "Dank je dat je bij Anna gaat kijken" in await bram.taps("Ik ga kijken")
     assert "Fijn om te horen" in await anna.taps("Goed")
-    await hears(telegram, bram, "Goed nieuws: Anna heeft gereageerd. Alles goed")
+    await bram.hears("Goed nieuws: Anna heeft gereageerd. Alles goed")
 
 
 async def test_a_contact_who_cannot_passes_it_on_to_the_coordinator(
@@ -188,9 +185,9 @@ async def test_a_contact_who_cannot_passes_it_on_to_the_coordinator(
     await gets_a_checkin(buurtbot, telegram, anna, (2026, 11, 26, 10))
     await gets_a_checkin(buurtbot, telegram, bram, (2026, 11, 26, 13))
     assert "Ik vraag iemand anders" in await bram.taps("Lukt me niet")
-    await hears(telegram, cor, "Anna heeft niet gereageerd")
+    await cor.hears("Anna heeft niet gereageerd")
     await anna.taps_data(checkin_button(telegram, anna))
-    await hears(telegram, cor, "Anna heeft gereageerd")
+    await cor.hears("Anna heeft gereageerd")
     assert "intussen gereageerd" in await bram.taps_data(_look_button(telegram, bram))
 
 
@@ -238,7 +235,7 @@ async def test_a_coordinator_invites_and_only_the_members_yes_starts(
     async with buurtbot.db.begin() as session:
         await roles.appoint(session, "Transvaal", cor.user_id, now=buurtbot.clock.now())
     assert "Alleen hun eigen ja" in await cor.sends("/checkin Anna")
-    await hears(telegram, anna, "Wil je af en toe een berichtje?")
+    await anna.hears("Wil je af en toe een berichtje?")
     assert "Hoe vaak?" in await anna.taps("Ja, graag")
     assert (cor.user_id, "checkin.invite") in await audit_actions(buurtbot)
 
@@ -252,7 +249,7 @@ async def test_a_contact_steps_down_and_the_member_hears_it(
     await bram.sends("/checkin")
     await bram.taps("Buren die ik help")
     assert "niet meer het maatje van Anna" in await bram.taps("Stoppen als maatje van Anna")
-    await hears(telegram, anna, "Bram is niet meer je maatje")
+    await anna.hears("Bram is niet meer je maatje")
 
 
 async def test_my_data_shows_the_checkins_and_forget_me_leaves_nothing_behind(
@@ -267,7 +264,7 @@ async def test_my_data_shows_the_checkins_and_forget_me_leaves_nothing_behind(
     await gets_a_checkin(buurtbot, telegram, anna, (2026, 11, 27, 10))
     await gets_a_checkin(buurtbot, telegram, bram, (2026, 11, 27, 13))  # Bram is asked to look
     # The same sweep reminded Anna; wait for it too, or it could be taken for the answer below.
-    await hears(telegram, anna, "Een kleine herinnering")
+    await anna.hears("Een kleine herinnering")
 
     await anna.sends("/mijngegevens")
     (upload,) = telegram.calls("sendDocument", chat_id=anna.user_id)
@@ -286,10 +283,10 @@ async def test_my_data_shows_the_checkins_and_forget_me_leaves_nothing_behind(
                 await session.execute(text("SELECT 1 FROM inbox_updates WHERE status = 'pending'"))
             ).first()
 
-    await until(everything_handled)
+    await eventually(everything_handled)
     async with buurtbot.db.begin() as session:
         for table in Base.metadata.sorted_tables:
-            rows = (await session.execute(text(f"SELECT * FROM {table.name}"))).all()  # noqa: S608
+            rows = (await session.execute(text(f"SELECT * FROM {table.name}"))).all()  # noqa: S608 (our own models' table names, no user input)
             dump = " ".join(str(value) for row in rows for value in row)
             assert str(anna.user_id) not in dump, table.name
             assert "Annabella" not in dump, table.name
@@ -302,7 +299,7 @@ async def test_when_a_contact_is_forgotten_the_member_hears_it_without_a_name(
     await checks_in_daily_in_the_morning(anna)
     await becomes_contact(buurtbot, telegram, anna, bram)
     await bram.sends_then_taps("/vergeetmij", "Ja, wis alles")
-    await hears(telegram, anna, "Een van je maatjes is niet meer bij Buurtbot")
+    await anna.hears("Een van je maatjes is niet meer bij Buurtbot")
 
 
 async def test_my_answers_are_shown_to_me(buurtbot: Runtime, people: People, telegram: FakeTelegram) -> None:

@@ -29,12 +29,6 @@ from tests.neighbours import (
 pytestmark = pytest.mark.usefixtures("buurtbot")
 
 
-async def receives(telegram: FakeTelegram, person: Person, text: str) -> str:
-    """Waits until the bot's last message to `person` contains `text` (it comes through the outbox)."""
-    await telegram.wait_for(lambda: text in person.last_text)
-    return person.last_text
-
-
 async def test_a_request_takes_four_steps_with_buttons_and_a_preview(
     buurtbot: Runtime, people: People
 ) -> None:
@@ -114,7 +108,7 @@ async def test_a_voice_message_can_say_what_is_needed_and_helpers_hear_it(
     assert "spraakbericht" in await anna.taps("Morgen")
     await anna.taps("Plaatsen")
 
-    await receives(telegram, bram, "Anna uit je buurt vraagt om hulp")
+    await bram.receives("Anna uit je buurt vraagt om hulp")
     voice = telegram.calls("sendVoice", chat_id=bram.user_id)[-1]
     assert voice.params["voice"]
     assert "Luister naar het spraakbericht" in bram.last_text
@@ -137,7 +131,7 @@ async def test_helpers_of_that_kind_in_the_same_buurt_are_asked_and_nobody_else(
 
     assert "Ik heb 1 buur gevraagd" in await asks_for_help(anna, when="Morgen")  # a Thursday
 
-    text = await receives(telegram, bram, "Anna uit je buurt vraagt om hulp")
+    text = await bram.receives("Anna uit je buurt vraagt om hulp")
     assert "Boodschappen · Morgen" in text
     assert "Melk en brood, graag" in text
     assert [label for label, _ in bram.buttons()] == ["🙋 Ik help", "Nu niet"]
@@ -152,8 +146,8 @@ async def test_the_first_yes_wins_and_the_other_helpers_hear_it_is_taken(
     anna = await resident(buurtbot, people("Anna"), buurt)
     bram, cor = await helper(buurtbot, people("Bram"), buurt), await helper(buurtbot, people("Cor"), buurt)
     await asks_for_help(anna)
-    await receives(telegram, bram, "vraagt om hulp")
-    await receives(telegram, cor, "vraagt om hulp")
+    await bram.receives("vraagt om hulp")
+    await cor.receives("vraagt om hulp")
     cors_question = cor.buttons()
 
     brams_question = bram.buttons()
@@ -163,10 +157,10 @@ async def test_the_first_yes_wins_and_the_other_helpers_hear_it_is_taken(
     telegram.callback(bram.user_id, sealed(bram.user_id, brams_question[0][1]), first_name="Bram")
     await telegram.wait_for(lambda: len(telegram.calls("answerCallbackQuery")) > answered)
     assert "Ik vraag Anna of dat goed is" in bram.last_text
-    assert "Een andere buur helpt hier al mee" in await receives(telegram, cor, "andere buur")
+    assert "Een andere buur helpt hier al mee" in await cor.receives("andere buur")
     # Cor's old button, tapped anyway, changes nothing.
     assert "net iets sneller" in await cor.taps_data(cors_question[0][1])
-    assert "Goed nieuws! Bram wil je helpen" in await receives(telegram, anna, "Goed nieuws")
+    assert "Goed nieuws! Bram wil je helpen" in await anna.receives("Goed nieuws")
     assert sum("Goed nieuws" in text for text in telegram.sent_texts(anna.user_id)) == 1
 
 
@@ -177,8 +171,8 @@ async def test_two_helpers_tapping_at_the_same_moment_never_both_get_the_request
     anna = await resident(buurtbot, people("Anna"), buurt)
     bram, cor = await helper(buurtbot, people("Bram"), buurt), await helper(buurtbot, people("Cor"), buurt)
     await asks_for_help(anna)
-    await receives(telegram, bram, "vraagt om hulp")
-    await receives(telegram, cor, "vraagt om hulp")
+    await bram.receives("vraagt om hulp")
+    await cor.receives("vraagt om hulp")
     request = await latest_request(buurtbot)
 
     # Both taps arrive in one getUpdates batch; the dispatcher handles the two chats side by side.
@@ -227,16 +221,16 @@ async def test_the_requester_chooses_and_then_they_talk_through_the_bot_without_
     anna = await resident(buurtbot, people("Anna"), buurt)
     bram = await helper(buurtbot, people("Bram"), buurt)
     await asks_for_help(anna)
-    await receives(telegram, bram, "vraagt om hulp")
+    await bram.receives("vraagt om hulp")
     await bram.taps("Ik help")
-    await receives(telegram, anna, "Bram wil je helpen")
+    await anna.receives("Bram wil je helpen")
 
     assert "Je hebt nu contact met Bram" in await anna.taps("Ja, graag")
-    assert "Anna zei ja!" in await receives(telegram, bram, "zei ja")
+    assert "Anna zei ja!" in await bram.receives("zei ja")
 
     # A text is sent anew with a label; nothing in it points to Anna's account.
     anna.writes("Ik ben thuis na drie uur")
-    text = await receives(telegram, bram, "Ik ben thuis na drie uur")
+    text = await bram.receives("Ik ben thuis na drie uur")
     assert text.startswith("💬 Anna · 🛒 Boodschappen")
     assert [label for label, _ in bram.buttons()] == ["↩️ Antwoord aan Anna", "⚠️ Melden"]
     # A voice message, photo and location are copied, which shows no sender.
@@ -263,14 +257,14 @@ async def test_rather_someone_else_asks_the_next_helper_and_thanks_the_first(
     anna = await resident(buurtbot, people("Anna"), buurt)
     bram = await helper(buurtbot, people("Bram"), buurt)
     await asks_for_help(anna)
-    await receives(telegram, bram, "vraagt om hulp")
+    await bram.receives("vraagt om hulp")
     cor = await helper(buurtbot, people("Cor"), buurt)  # joins after the first round was asked
     await bram.taps("Ik help")
-    await receives(telegram, anna, "Bram wil je helpen")
+    await anna.receives("Bram wil je helpen")
 
     assert "Ik zoek iemand anders" in await anna.taps("Liever iemand anders")
-    assert "anders opgelost" in await receives(telegram, bram, "anders opgelost")
-    assert "Anna uit je buurt vraagt om hulp" in await receives(telegram, cor, "vraagt om hulp")
+    assert "anders opgelost" in await bram.receives("anders opgelost")
+    assert "Anna uit je buurt vraagt om hulp" in await cor.receives("vraagt om hulp")
     # Bram cannot take it after all.
     request = await latest_request(buurtbot)
     assert "op een andere manier geregeld" in await bram.taps_data(f"{matching.HELP}{request.id}")
@@ -301,8 +295,8 @@ async def test_without_a_yes_the_next_helpers_are_asked_and_after_three_rounds_t
     await sweep(buurtbot, timedelta(hours=14))  # 08:05 the next day
     assert "Nog geen buur heeft ja gezegd" not in " ".join(telegram.sent_texts(wim.user_id))
     await sweep(buurtbot, timedelta(hours=1, minutes=5))
-    assert "Nog geen buur heeft ja gezegd" in await receives(telegram, wim, "Nog geen buur")
-    assert "duurt wat langer" in await receives(telegram, anna, "duurt wat langer")
+    assert "Nog geen buur heeft ja gezegd" in await wim.receives("Nog geen buur")
+    assert "duurt wat langer" in await anna.receives("duurt wat langer")
     assert sorted(await asked()) == [1, 1, 1, 2, 2, 2, 3], "all seven helpers, each asked once"
     # Exactly once, however often the sweep runs.
     await sweep(buurtbot, timedelta(hours=5))
@@ -338,7 +332,7 @@ async def test_nobody_to_ask_tells_the_coordinators_at_once(
     anna = await resident(buurtbot, people("Anna"), buurt)
     wim = await coordinator(buurtbot, people("Wim"))
     assert "staat erop" in await asks_for_help(anna)
-    assert "Melk en brood" in await receives(telegram, wim, "Nog geen buur heeft ja gezegd")
+    assert "Melk en brood" in await wim.receives("Nog geen buur heeft ja gezegd")
 
 
 async def test_a_coordinator_posts_for_a_resident_without_telegram_and_talks_on_their_behalf(
@@ -355,13 +349,13 @@ async def test_a_coordinator_posts_for_a_resident_without_telegram_and_talks_on_
     assert "Voor: Truus" in await wim.taps("Vandaag")
     await wim.taps("Plaatsen")
 
-    assert "Truus uit je buurt vraagt om hulp" in await receives(telegram, bram, "vraagt om hulp")
+    assert "Truus uit je buurt vraagt om hulp" in await bram.receives("vraagt om hulp")
     await bram.taps("Ik help")
-    assert "Bram wil Truus helpen" in await receives(telegram, wim, "wil Truus helpen")
+    assert "Bram wil Truus helpen" in await wim.receives("wil Truus helpen")
     await wim.taps("Ja, graag")
-    await receives(telegram, bram, "Truus zei ja")
+    await bram.receives("Truus zei ja")
     wim.writes("Truus woont op nummer 12, bel maar aan")
-    assert (await receives(telegram, bram, "nummer 12")).startswith("💬 Truus")
+    assert (await bram.receives("nummer 12")).startswith("💬 Truus")
     request = await latest_request(buurtbot)
     assert (request.on_behalf_of, request.status) == ("Truus", "matched")
 

@@ -11,26 +11,20 @@ from bot.db.models import HelperOffer, HelpRequest, OutboxMessage, Report
 from bot.runtime import Runtime
 from bot.services.help import relay, requests
 from tests.buttons import sealed
-from tests.conversation import People, Person
+from tests.conversation import People
 from tests.fakes.telegram_server import FakeTelegram
-from tests.handlers.help.test_help_requests import receives
-from tests.neighbours import a_buurt, asks_for_help, coordinator, helper, latest_request, resident, sweep
+from tests.neighbours import (
+    a_buurt,
+    asks_for_help,
+    coordinator,
+    helper,
+    introduced,
+    latest_request,
+    resident,
+    sweep,
+)
 
 pytestmark = pytest.mark.usefixtures("buurtbot")
-
-
-async def introduced(runtime: Runtime, people: People, telegram: FakeTelegram) -> tuple[Person, Person]:
-    """Anna asked for groceries, Bram said yes, Anna said yes: they can talk."""
-    buurt = await a_buurt(runtime)
-    anna = await resident(runtime, people("Anna"), buurt)
-    bram = await helper(runtime, people("Bram"), buurt)
-    await asks_for_help(anna)
-    await receives(telegram, bram, "vraagt om hulp")
-    await bram.taps("Ik help")
-    await receives(telegram, anna, "Bram wil je helpen")
-    await anna.taps("Ja, graag")
-    await receives(telegram, bram, "zei ja")
-    return anna, bram
 
 
 async def test_offering_help_takes_kinds_days_times_a_limit_and_quiet_hours(
@@ -78,7 +72,7 @@ async def test_a_helper_is_never_asked_more_often_than_they_allowed(
         await resident(buurtbot, people("Cor"), buurt),
     )
     await asks_for_help(anna)
-    await receives(telegram, bram, "Anna uit je buurt")
+    await bram.receives("Anna uit je buurt")
     await asks_for_help(cor)
     async with buurtbot.db.begin() as session:
         to_bram = await session.scalar(
@@ -121,14 +115,14 @@ async def test_a_sixth_open_request_is_refused_kindly(buurtbot: Runtime, people:
 async def test_the_requester_marks_it_done_and_thanks_the_helper_anonymously_in_the_digest(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, bram = await introduced(buurtbot, people, telegram)
+    anna, bram = await introduced(buurtbot, people)
     mine = await anna.sends("📂 Mijn hulpvragen")
     assert "Je hebt contact met Bram" in mine
     assert "bedankje" in await anna.taps("Klaar, het is gelukt")
-    assert "klaar is. Heel erg bedankt" in await receives(telegram, bram, "Heel erg bedankt")
+    assert "klaar is. Heel erg bedankt" in await bram.receives("Heel erg bedankt")
     await anna.taps("Bedankje schrijven")
     assert "weekbericht" in await anna.sends("Dank je wel Bram, je bent een topper!")
-    assert "topper" in await receives(telegram, bram, "Een bedankje van Anna")
+    assert "topper" in await bram.receives("Een bedankje van Anna")
     preview = await anna.taps("Ja, zonder namen")
     assert "De buurt leest het zo" in preview
     assert "Dank je wel …, je bent een topper!" in preview  # what the digest will show
@@ -141,7 +135,7 @@ async def test_the_requester_marks_it_done_and_thanks_the_helper_anonymously_in_
 async def test_a_thank_you_note_can_be_kept_private_after_seeing_how_the_buurt_would_read_it(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, _ = await introduced(buurtbot, people, telegram)
+    anna, _ = await introduced(buurtbot, people)
     await anna.sends("📂 Mijn hulpvragen")
     await anna.taps("Klaar, het is gelukt")
     await anna.taps("Bedankje schrijven")
@@ -161,34 +155,34 @@ async def test_withdrawing_tells_everyone_who_was_asked(
         await helper(buurtbot, people("Bram"), buurt),
     )
     await asks_for_help(anna)
-    await receives(telegram, bram, "vraagt om hulp")
+    await bram.receives("vraagt om hulp")
     await anna.sends("/mijnvragen")
     assert "Iedereen die gevraagd was, weet het" in await anna.taps("Intrekken")
-    assert "niet meer nodig" in await receives(telegram, bram, "niet meer nodig")
+    assert "niet meer nodig" in await bram.receives("niet meer nodig")
 
 
 async def test_nothing_expires_silently(buurtbot: Runtime, people: People, telegram: FakeTelegram) -> None:
     anna = await resident(buurtbot, people("Anna"), await a_buurt(buurtbot))
     await asks_for_help(anna, when="Maakt niet uit")
     await sweep(buurtbot, timedelta(days=13, hours=1))
-    assert "sluit morgen" in await receives(telegram, anna, "sluit morgen")
+    assert "sluit morgen" in await anna.receives("sluit morgen")
     assert "blijft open tot" in await anna.taps("Nog nodig")
     await sweep(buurtbot, timedelta(days=13, hours=1))
-    await receives(telegram, anna, "sluit morgen")
+    await anna.receives("sluit morgen")
     await sweep(buurtbot, timedelta(days=1))
-    assert "stond 14 dagen open en is nu gesloten" in await receives(telegram, anna, "14 dagen")
+    assert "stond 14 dagen open en is nu gesloten" in await anna.receives("14 dagen")
     assert (await latest_request(buurtbot)).status == "expired"
 
 
 async def test_both_are_asked_the_day_after_the_planned_day_whether_it_worked_out(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, bram = await introduced(buurtbot, people, telegram)  # asked for tomorrow, Thursday 26th
+    anna, bram = await introduced(buurtbot, people)  # asked for tomorrow, Thursday 26th
     await sweep(buurtbot, timedelta(days=1, hours=12))  # Thursday 22:00
     assert "Hoe ging het" not in anna.last_text
     await sweep(buurtbot, timedelta(hours=12))  # Friday 10:00
-    assert "Hoe ging het met je hulpvraag" in await receives(telegram, anna, "Hoe ging het")
-    assert "Is het gelukt om Anna te helpen?" in await receives(telegram, bram, "Is het gelukt")
+    assert "Hoe ging het met je hulpvraag" in await anna.receives("Hoe ging het")
+    assert "Is het gelukt om Anna te helpen?" in await bram.receives("Is het gelukt")
     assert "Dank je wel dat je het laat weten" in await bram.taps("Ja")
     assert "bedankje" in await anna.taps("Het is gelukt")
 
@@ -196,10 +190,10 @@ async def test_both_are_asked_the_day_after_the_planned_day_whether_it_worked_ou
 async def test_a_relayed_message_can_be_reported_to_the_coordinators(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, bram = await introduced(buurtbot, people, telegram)
+    anna, bram = await introduced(buurtbot, people)
     wim = await coordinator(buurtbot, people("Wim"))
     bram.writes("Een onaardig bericht")
-    await receives(telegram, anna, "Een onaardig bericht")
+    await anna.receives("Een onaardig bericht")
     assert "Een coördinator van je buurt kijkt ernaar" in await anna.taps("Melden")
     await telegram.wait_for(lambda: len(telegram.calls("copyMessage", chat_id=wim.user_id)) == 1)
     assert any("Anna meldt een bericht van Bram" in text for text in telegram.sent_texts(wim.user_id))
@@ -211,7 +205,7 @@ async def test_a_relayed_message_can_be_reported_to_the_coordinators(
 async def test_contact_details_are_shared_only_when_that_person_chooses_so(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, bram = await introduced(buurtbot, people, telegram)
+    anna, bram = await introduced(buurtbot, people)
     await bram.taps("Deel mijn contactgegevens")
     assert "Wil je je contactgegevens delen?" in bram.last_text
     assert "niets gedeeld" in await bram.taps("Nee")
@@ -223,7 +217,7 @@ async def test_contact_details_are_shared_only_when_that_person_chooses_so(
     await telegram.wait_for(lambda: "Wil je je contactgegevens delen?" in bram.last_text)
     assert "Bram kan" not in bram.last_text
     assert "Anna kan je nu zelf een bericht sturen" in await bram.taps("Ja, delen")
-    shared = await receives(telegram, anna, "deelt contactgegevens")
+    shared = await anna.receives("deelt contactgegevens")
     assert "open een chat met Bram" in shared
     link = telegram.last_message(anna.user_id)["entities"][0]
     assert link["url"] == f"tg://user?id={bram.user_id}"
@@ -232,10 +226,10 @@ async def test_contact_details_are_shared_only_when_that_person_chooses_so(
 async def test_leaving_the_conversation_looks_for_another_helper(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, bram = await introduced(buurtbot, people, telegram)
+    anna, bram = await introduced(buurtbot, people)
     await bram.taps("Gesprek verlaten")
     assert "Je hebt het gesprek verlaten" in await bram.taps("Ja, verlaten")
-    assert "Bram kan niet meer helpen" in await receives(telegram, anna, "kan niet meer helpen")
+    assert "Bram kan niet meer helpen" in await anna.receives("kan niet meer helpen")
     assert (await latest_request(buurtbot)).status == "open"
     # A message now is not passed on: there is nobody on the other side.
     assert "dat begreep ik niet" in await bram.sends("Hallo?")
@@ -244,7 +238,7 @@ async def test_leaving_the_conversation_looks_for_another_helper(
 async def test_many_relayed_messages_in_an_hour_are_slowed_down_kindly(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, _ = await introduced(buurtbot, people, telegram)
+    anna, _ = await introduced(buurtbot, people)
     for n in range(relay.MAX_PER_HOUR):
         anna.writes(f"bericht {n}")
     await telegram.wait_for(lambda: len(telegram.calls("setMessageReaction")) == relay.MAX_PER_HOUR)
@@ -254,22 +248,22 @@ async def test_many_relayed_messages_in_an_hour_are_slowed_down_kindly(
 async def test_someone_talking_with_two_neighbours_chooses_who_a_message_is_for(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, bram = await introduced(buurtbot, people, telegram)
+    anna, bram = await introduced(buurtbot, people)
     buurt = (await latest_request(buurtbot)).buurt_id
     cor = await resident(buurtbot, people("Cor"), buurt)
     await asks_for_help(cor, text="Lamp ophangen", category="Boodschappen")
-    await receives(telegram, bram, "Cor uit je buurt")
+    await bram.receives("Cor uit je buurt")
     await bram.taps("Ik help")
-    await receives(telegram, cor, "Bram wil je helpen")
+    await cor.receives("Bram wil je helpen")
     await cor.taps("Ja, graag")
-    await receives(telegram, bram, "Cor zei ja")
+    await bram.receives("Cor zei ja")
 
     assert "Voor wie is dit bericht?" in await bram.sends("Ik kom om drie uur")
     labels = [label for label, _ in bram.buttons()]
     assert labels == ["Anna · 🛒 Boodschappen", "Cor · 🛒 Boodschappen"]
     assert "Typ je bericht voor Cor" in await bram.taps("Cor")
     bram.writes("Ik kom om drie uur")
-    await receives(telegram, cor, "Ik kom om drie uur")
+    await cor.receives("Ik kom om drie uur")
     assert not any("drie uur" in text for text in telegram.sent_texts(anna.user_id))
 
 
@@ -280,7 +274,7 @@ async def test_someone_talking_with_two_neighbours_chooses_who_a_message_is_for(
 async def test_buttons_about_someone_elses_request_or_another_buurt_are_refused(
     buurtbot: Runtime, people: People, telegram: FakeTelegram, button: str
 ) -> None:
-    await introduced(buurtbot, people, telegram)
+    await introduced(buurtbot, people)
     stranger = await resident(buurtbot, people("Xander"), await a_buurt(buurtbot, "Schilderswijk", "2525"))
     request = await latest_request(buurtbot)
     await stranger.sends("/menu")
@@ -301,12 +295,12 @@ async def test_a_button_about_a_request_that_does_not_exist_gets_a_kind_answer(
 async def test_forgetting_a_requester_closes_their_request_and_removes_their_words(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, bram = await introduced(buurtbot, people, telegram)
+    anna, bram = await introduced(buurtbot, people)
     anna.writes("Mijn adres is Hoofdstraat 1")
-    await receives(telegram, bram, "Hoofdstraat")
+    await bram.receives("Hoofdstraat")
     await anna.sends("/vergeetmij")
     await anna.taps("Ja, wis alles")
-    await receives(telegram, bram, "niet meer nodig")
+    await bram.receives("niet meer nodig")
     async with buurtbot.db.begin() as session:
         assert await session.scalar(select(func.count()).select_from(HelpRequest)) == 0
         payloads = " ".join(str(p) for p in (await session.scalars(select(OutboxMessage.payload))).all())
@@ -317,7 +311,7 @@ async def test_forgetting_a_requester_closes_their_request_and_removes_their_wor
 async def test_a_message_passed_on_stays_passed_on_when_its_small_sign_is_refused(
     buurtbot: Runtime, people: People, telegram: FakeTelegram
 ) -> None:
-    anna, bram = await introduced(buurtbot, people, telegram)
+    anna, bram = await introduced(buurtbot, people)
     # Anna deleted her message right after sending it: Telegram has nothing to put the 👌 under.
     telegram.fail_next(
         "setMessageReaction", error_code=400, description="Bad Request: message to react not found"
@@ -326,4 +320,4 @@ async def test_a_message_passed_on_stays_passed_on_when_its_small_sign_is_refuse
     await buurtbot.dispatcher.handled(update["update_id"])
     assert len(telegram.calls("setMessageReaction", ok=False)) == 1
     assert not any("iets mis" in text for text in anna.texts)
-    assert "Tot morgen!" in await receives(telegram, bram, "Tot morgen!")
+    assert "Tot morgen!" in await bram.receives("Tot morgen!")

@@ -11,7 +11,7 @@ from bot.services.buurten import buurten, invites
 from bot.services.people import roles
 from tests.conversation import DUTCH_MENU, ENGLISH_MENU, People, Person
 from tests.fakes.telegram_server import FakeTelegram
-from tests.neighbours import has_started
+from tests.neighbours import has_started, joins_with_link
 
 pytestmark = pytest.mark.usefixtures("buurtbot")
 
@@ -36,14 +36,6 @@ async def a_buurt(
 async def member(runtime: Runtime, person: Person) -> Member | None:
     async with runtime.db.begin() as session:
         return await session.scalar(select(Member).where(Member.telegram_user_id == person.user_id))
-
-
-async def joins_with_link(person: Person, code: str) -> str:
-    """The whole happy path after opening the link; returns the welcome."""
-    await person.sends(f"/start {code}")
-    await person.taps("Nederlands" if person.language_code == "nl" else "English")
-    await person.taps("OK")
-    return await person.taps(person.first_name)
 
 
 async def test_an_invite_link_leads_through_language_consent_and_name_into_the_buurt(

@@ -192,7 +192,7 @@ async def _export(db: Database, clock: FakeClock, buurt_id: int, kind: str) -> l
 
 ROWS_PER_WEEK = (
     3 + 3 * (9 + 1) + 1 + 3
-)  # members, new members, helpers; 3 request figures × 9 categories and all; median; check-ins
+)  # members, new members, helpers; 3 request figures for each of 9 categories and for all; median; check-ins
 
 
 async def test_the_export_has_a_row_per_week_figure_and_category(db: Database, clock: FakeClock) -> None:

@@ -16,25 +16,16 @@ from bot.services.common.validation import InvalidText
 from bot.services.help import offers, requests
 from bot.services.help import terms as help_terms
 from bot.services.help.offers import Draft
-from bot.services.people import members, membership
 from tests.fakes.clock import FakeClock
+from tests.neighbours import joins
 
 ZONE = ZoneInfo("Europe/Amsterdam")
-
-
-async def join(
-    session: AsyncSession, user_id: int, buurt: Buurt, clock: FakeClock, name: str = "Anna"
-) -> None:
-    await members.register(session, user_id, language="nl", now=clock.now())
-    await membership.give_consent(session, user_id, now=clock.now())
-    await membership.set_name(session, user_id, name)
-    await membership.join(session, user_id, buurt.id, now=clock.now(), operators=())
 
 
 async def offer(
     session: AsyncSession, user_id: int, buurt: Buurt, clock: FakeClock, **choices: object
 ) -> None:
-    await join(session, user_id, buurt, clock, name=f"Helper {user_id}")
+    await joins(session, user_id, buurt.id, f"Helper {user_id}", now=clock.now())
     await offers.save(session, user_id, Draft(categories=["boodschappen"], **choices), clock.now())  # type: ignore[arg-type]
 
 
@@ -64,7 +55,7 @@ async def asked_about(session: AsyncSession, request: HelpRequest) -> set[int]:
 
 async def test_helpers_asked_least_recently_go_first(db: Database, clock: FakeClock, oost: Buurt) -> None:
     async with db.begin() as session:
-        await join(session, 1, oost, clock)
+        await joins(session, 1, oost.id, "Anna", now=clock.now())
         for user_id in (11, 12, 13, 14):
             await offer(session, user_id, oost, clock, max_per_week=7)
         first = await post(session, 1, clock)
@@ -112,7 +103,7 @@ async def test_more_than_ten_requests_in_an_hour_is_slowed_down(
     db: Database, clock: FakeClock, oost: Buurt
 ) -> None:
     async with db.begin() as session:
-        await join(session, 1, oost, clock)
+        await joins(session, 1, oost.id, "Anna", now=clock.now())
         for _ in range(requests.MAX_PER_HOUR):
             request = await post(session, 1, clock)
             await requests.withdraw(session, 1, request.id, now=clock.now())

@@ -28,6 +28,7 @@ from bot.services.help import requests
 from bot.services.people import members, membership, roles
 from bot.services.people.authority import Actor, NotAllowed
 from tests.fakes.clock import FakeClock
+from tests.neighbours import joins
 
 OPERATOR, COORDINATOR, OTHER_COORDINATOR, RESIDENT, NEWCOMER, LATER_COORDINATOR = 900, 21, 31, 41, 51, 61
 BLOCKED = 71
@@ -57,10 +58,7 @@ async def _world(db: Database, clock: FakeClock) -> World:
         await roles.appoint(session, "Transvaal", LATER_COORDINATOR, now=now)
         await members.register(session, OPERATOR, language="nl", now=now)  # has started the bot
         for person, name in ((RESIDENT, "Rik"), (NEWCOMER, "Nina"), (BLOCKED, "Bob")):
-            await members.register(session, person, language="nl", now=now)
-            await membership.give_consent(session, person, now=now)
-            await membership.set_name(session, person, name)
-            await membership.join(session, person, buurt.id, now=now, operators=OPERATORS)
+            await joins(session, person, buurt.id, name, now=now, operators=OPERATORS)
         resident = await membership.member_of(session, RESIDENT)
         resident.membership = membership.ACTIVE
         newcomer = await membership.member_of(session, NEWCOMER)
