@@ -13,7 +13,7 @@ from bot.delivery.bot_api import api_urls
 from bot.delivery.buttons import button_seal
 from bot.delivery.http_client import AiohttpRequest
 from bot.handlers import register
-from bot.jobs import schedule_jobs
+from bot.jobs import recorded, sweeps
 
 BotApplication = Application[Bot, BotContext, dict[Any, Any], dict[Any, Any], BotState, JobQueue[BotContext]]
 
@@ -43,3 +43,13 @@ def build_application(deps: Dependencies) -> BotApplication:
     register(application)
     schedule_jobs(application)
     return application  # type: ignore[return-value]
+
+
+def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The sweeps (bot/jobs) on python-telegram-bot's job queue, each noting in the database that it ran."""
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    for sweep in sweeps(application.bot_data.deps.settings):
+        application.job_queue.run_repeating(
+            recorded(sweep), interval=sweep.every, first=sweep.first, name=sweep.name
+        )

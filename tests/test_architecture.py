@@ -146,11 +146,6 @@ RULES = [
 # so this list can only shrink. Keyed by (file, module brought in), not by line, so edits above the
 # import do not matter.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("bot/jobs/__init__.py", "telegram.ext"): (
-        "schedule_jobs hands the sweeps to python-telegram-bot's job queue; that registration is "
-        "Telegram glue and belongs with the Application (bot/app.py or bot/runtime.py), the list of "
-        "sweeps can stay here"
-    ),
     ("bot/services/checkins/ladder.py", "bot.delivery.chats"): (
         "the ladder asks chats.is_unreachable whether a contact blocked the bot; other services read "
         "TelegramChat.unreachable_since from bot.db.models themselves, and the ladder can do the same"

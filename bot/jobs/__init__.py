@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram.ext import Application
-
 from bot.config import Settings
 from bot.context import BotContext
 from bot.jobs.activities import forget_past_activities
@@ -49,16 +47,7 @@ def sweeps(settings: Settings) -> list[Sweep]:
     ]
 
 
-def schedule_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    if application.job_queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
-    for sweep in sweeps(application.bot_data.deps.settings):
-        application.job_queue.run_repeating(
-            _recorded(sweep), interval=sweep.every, first=sweep.first, name=sweep.name
-        )
-
-
-def _recorded(sweep: Sweep) -> JobCallback:
+def recorded(sweep: Sweep) -> JobCallback:
     """The sweep, then a note in the database that it finished without an error (for the watchdog)."""
 
     async def run(context: BotContext) -> None:
