@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from bot import __version__, cli_backup, cli_buurt, cli_coordinator, i18n
+from bot import __version__, cli_backup, cli_buurt, cli_coordinator, cli_texts, i18n
 from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 from bot.log import setup_logging
 
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_buurt.add_parser(commands)
     cli_coordinator.add_parser(commands)
     cli_backup.add_parser(commands)
+    cli_texts.add_parser(commands)
     return parser
 
 
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         except i18n.MissingCatalog as exc:
             print(f"buurtbot: cannot start: {exc}", file=sys.stderr)
             return 2
+    if args.command == "texts":  # reads the catalogs only
+        return cli_texts.run(args)
     if args.command == "backup":  # of the database as it is: a backup before an upgrade is the point
         return cli_backup.run(args, settings.database_url)
     # Alembic is only imported by the commands that need it.

@@ -16,9 +16,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 DOMAIN = "buurtbot"
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("nl", "en")
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("nl", "en", "tr", "ar", "pl", "uk")
 # Each language is named in itself, so that someone who cannot read the current one still finds theirs.
-LANGUAGE_NAMES = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English"}
+LANGUAGE_NAMES = {
+    "nl": "🇳🇱 Nederlands",
+    "en": "🇬🇧 English",
+    "tr": "🇹🇷 Türkçe",
+    "ar": "🇲🇦 العربية",
+    "pl": "🇵🇱 Polski",
+    "uk": "🇺🇦 Українська",
+}
 
 
 # Written right to left. Telegram sets each paragraph's direction from its first strong character, so a

@@ -3,11 +3,13 @@ refusing to start without its translations."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
-from bot import cli
+from bot import cli, i18n
 from tests.buttons import TEST_TOKEN
 from tests.command_line import closed_port, run, start
 from tests.conftest import SCHEMA_HEAD as HEAD
@@ -94,9 +96,11 @@ def test_run_warns_when_another_languages_catalog_is_missing(
 
     cli._check_catalogs("en")
 
-    [warning] = [record.getMessage() for record in caplog.records if record.name == "bot.cli"]
-    assert warning.startswith("the translations for nl are missing")
-    assert warning.endswith("people who chose nl get the English texts")
+    warnings = [record.getMessage() for record in caplog.records if record.name == "bot.cli"]
+    assert len(warnings) == 5  # one for each supported language but English
+    for language, warning in zip(("nl", "tr", "ar", "pl", "uk"), warnings, strict=True):
+        assert warning.startswith(f"the translations for {language} are missing")
+        assert warning.endswith(f"people who chose {language} get the English texts")
 
 
 @pytest.mark.parametrize(
@@ -130,3 +134,16 @@ async def test_run_waits_for_a_database_that_is_not_up_yet_and_stops_when_asked(
     assert result.returncode == 0, str(result)
     assert "trying again in 2 s" in result.stderr and "trying again in 4 s" in result.stderr
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
+def test_texts_prints_every_text_of_a_language_beside_the_dutch(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["texts", "uk"]) == 0
+    printed = capsys.readouterr().out
+    entries = re.split(r"\n\n(?=#\d+  )", printed.strip())
+    with i18n.catalog_file("uk").open("rb") as source:
+        expected = sum(1 for message in read_po(source) if message.id)
+    assert len(entries) == expected
+    greeting = next(entry for entry in entries if "\n  nl: Welkom" in entry)
+    first, dutch, ukrainian = greeting.split("\n")
+    assert first.startswith("#") and dutch.startswith("  nl: ") and ukrainian.startswith("  uk: ")
+    assert ukrainian != "  uk: "

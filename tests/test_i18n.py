@@ -140,3 +140,41 @@ def test_an_arabic_paragraph_that_starts_with_a_name_or_an_emoji_still_reads_rig
 def test_a_placeholder_inside_a_tag_is_not_isolated_so_the_link_still_works() -> None:
     assert right_to_left('<a href="{link}">رابط</a>') == '<a href="{link}">رابط</a>'
     assert right_to_left("<b>{buurt}</b>") == f"{RLM}<b>\u2068{{buurt}}\u2069</b>"
+
+
+def _filled(text: str) -> str:
+    """A text with every placeholder filled by a Latin name, as a message would be sent."""
+    fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return text.format(**dict.fromkeys(fields, "Henk 12"))
+
+
+def test_every_arabic_text_reads_right_to_left_on_telegram() -> None:
+    with catalog_file("ar").open("rb") as source:
+        catalog = read_po(source, locale="ar")
+    t = translator("ar")
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            shown = [t.plural(message.id[0], message.id[1], n) for n in (0, 1, 2, 5, 11, 100)]
+        else:
+            shown = [t(str(message.id))]
+        for text in shown:
+            for paragraph in _filled(text).split("\n"):
+                if paragraph.strip() and first_strong_direction(paragraph) != "R":
+                    wrong.append(paragraph)
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("language", "forms"), [("nl", 2), ("en", 2), ("tr", 1), ("pl", 3), ("uk", 3), ("ar", 6)]
+)
+def test_plural_forms_are_babels_for_each_language(language: str, forms: int) -> None:
+    with catalog_file(language).open("rb") as source:
+        catalog = read_po(source, locale=language)
+    assert catalog.num_plurals == forms
+    for message in catalog:
+        if isinstance(message.id, tuple):
+            assert isinstance(message.string, tuple)
+            assert len(message.string) == forms and all(message.string), message.id

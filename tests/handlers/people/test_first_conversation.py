@@ -63,7 +63,14 @@ async def test_taal_switches_to_english_and_stays_english(people: People, buurtb
     anna = people("Anna")
     await anna.sends("/start")
     assert "Welke taal wil je?" in await anna.sends("/taal")
-    assert [text for text, _ in anna.buttons()] == ["🇳🇱 Nederlands", "🇬🇧 English"]
+    assert [text for text, _ in anna.buttons()] == [
+        "🇳🇱 Nederlands",
+        "🇬🇧 English",
+        "🇹🇷 Türkçe",
+        "🇲🇦 العربية",
+        "🇵🇱 Polski",
+        "🇺🇦 Українська",
+    ]
 
     assert "From now on I speak English" in await anna.taps("English")
     assert "This is what I can do" in await anna.sends("/help")

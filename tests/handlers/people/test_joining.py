@@ -45,7 +45,14 @@ async def test_an_invite_link_leads_through_language_consent_and_name_into_the_b
     anna = people("Anna")
 
     assert "Welkom bij Buurtbot in Transvaal" in await anna.sends(f"/start {code}")
-    assert [label for label, _ in anna.buttons()] == ["✓ 🇳🇱 Nederlands", "🇬🇧 English"]
+    assert [label for label, _ in anna.buttons()] == [
+        "✓ 🇳🇱 Nederlands",
+        "🇬🇧 English",
+        "🇹🇷 Türkçe",
+        "🇲🇦 العربية",
+        "🇵🇱 Polski",
+        "🇺🇦 Українська",
+    ]
     assert "wat bewaren we?" in await anna.taps("Nederlands")
     assert "Welke naam mogen je buren zien?" in await anna.taps("OK")
     assert "Welkom in Transvaal, Anna!" in await anna.taps("Anna")
