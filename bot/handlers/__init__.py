@@ -25,8 +25,7 @@ from bot.handlers.admin import common as admin_common
 from bot.handlers.admin import invites as admin_invites
 from bot.handlers.admin import members as admin_leden
 from bot.handlers.admin import statistics as admin_stats
-from bot.handlers.checkins import answers as checkin_answers
-from bot.handlers.checkins import settings as checkins
+from bot.handlers.checkins import answers, contacts, invites, overview, pausing, timing
 from bot.handlers.help import matching as helping
 from bot.handlers.help import offers as offering
 from bot.handlers.help import requests as asking
@@ -57,7 +56,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "melding": moderation.show_reports,
         "blokkeer": moderation.ask_who,
         "deblokkeer": moderation.show_blocked,
-        "checkin": checkins.show,
+        "checkin": overview.show,
         # Coordinators and operators (each checks the caller's role on the server).
         "buurten": admin_buurten.show_buurten,
         "leden": admin_leden.show_members,
@@ -94,8 +93,13 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (offering.CALLBACK_PATTERN, offering.on_button),
         (helping.CALLBACK_PATTERN, helping.on_button),
         (moderation.CALLBACK_PATTERN, moderation.on_button),
-        (checkins.CALLBACK_PATTERN, checkins.on_button),
-        (checkin_answers.CALLBACK_PATTERN, checkin_answers.on_button),
+        # Check-ins: the overview's buttons, then each screen's own, then a check-in's answers.
+        (overview.CALLBACK_PATTERN, overview.on_button),
+        (timing.CALLBACK_PATTERN, timing.on_button),
+        (pausing.CALLBACK_PATTERN, pausing.on_button),
+        (contacts.CALLBACK_PATTERN, contacts.on_button),
+        (invites.CALLBACK_PATTERN, invites.on_button),
+        (answers.CALLBACK_PATTERN, answers.on_button),
         (admin_common.CALLBACK_PATTERN, admin_common.on_page),
         (admin_buurten.CALLBACK_PATTERN, admin_buurten.on_button),
         (admin_leden.CALLBACK_PATTERN, admin_leden.on_button),

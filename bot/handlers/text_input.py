@@ -8,16 +8,15 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers import fallback
+from bot.handlers import checkins, fallback
 from bot.handlers.admin import activities, moderation
 from bot.handlers.admin import text as admin_text
-from bot.handlers.checkins import settings as checkins
 from bot.handlers.help import matching as helping
 from bot.handlers.help import offers as offering
 from bot.handlers.help import relay as talking
 from bot.handlers.help import requests as asking
 from bot.handlers.people import menu, onboarding, settings
-from bot.services.checkins import plans as checkin_service
+from bot.services.checkins import questions as checkin_service
 from bot.services.common import conversations
 from bot.services.help import requests as asking_service
 from bot.services.people import onboarding as joining
