@@ -26,10 +26,11 @@ from bench.outbox import FLOOD_LIMIT, GOAL_PER_SECOND, _report, _statuses, _unti
 from bench.replies import Replies
 from bot.clock import SystemClock
 from bot.db.database import Database
+from bot.db.enums import Frequency
 from bot.db.models import Buurt, Checkin, CheckinPlan, Member
 from bot.delivery.bot_api import delivery_bot
 from bot.delivery.sender import Sender
-from bot.services.checkins import ladder as checkin_ladder
+from bot.services.checkins import sending
 from tests.fakes.telegram_server import FakeTelegram
 
 FIRST_USER_ID = 300_000_000
@@ -106,7 +107,7 @@ async def _members_due(db: Database, chats: range, *, due: datetime) -> None:
                 [
                     {
                         "member_id": member_id,
-                        "frequency": "daily",
+                        "frequency": Frequency.DAILY,
                         "weekday": 0,
                         "at_minute": 10 * 60,
                         "window_minutes": 120,
@@ -130,10 +131,10 @@ async def _sweep(db: Database, *, now: datetime) -> list[float]:
     while True:
         began = time.perf_counter()
         async with db.begin() as session:
-            claimed = await checkin_ladder.send_due(session, now=now, zone=ZONE, batch=checkin_ladder.BATCH)
+            claimed = await sending.send_due(session, now=now, zone=ZONE, batch=sending.BATCH)
         if claimed:
             timings.append((time.perf_counter() - began) * 1000)
-        if claimed < checkin_ladder.BATCH:
+        if claimed < sending.BATCH:
             return timings
 
 

@@ -16,9 +16,10 @@ from sqlalchemy import func, select, update
 
 from bot.clock import SystemClock
 from bot.db.database import Database
+from bot.db.enums import CheckinStatus, ContactStatus, Frequency
 from bot.db.models import Checkin, CheckinAlert, CheckinContact, CheckinPlan
 from bot.services.buurten import buurten
-from bot.services.checkins import plans as checkins
+from bot.services.checkins import plans
 from bot.services.people import membership
 from tests.buttons import TEST_TOKEN
 from tests.fakes.clock import FakeClock
@@ -42,11 +43,11 @@ async def setting_up(db: Database, moment: FakeClock, telegram: FakeTelegram) ->
     t0 = moment.now() + timedelta(seconds=4)  # the process needs a moment to start
     for index, user_id in enumerate((*ESCALATING, *DUE)):
         async with db.begin() as session:
-            await checkins.start(
+            await plans.start(
                 session,
                 user_id,
-                frequency="daily",
-                slot=checkins.slot_for("morning"),
+                frequency=Frequency.DAILY,
+                slot=plans.slot_for("morning"),
                 now=moment.now(),
                 zone=AMSTERDAM,
             )
@@ -70,7 +71,7 @@ async def setting_up(db: Database, moment: FakeClock, telegram: FakeTelegram) ->
                 CheckinContact(
                     member_id=member.id,
                     contact_id=contact.id,
-                    status="accepted",
+                    status=ContactStatus.ACCEPTED,
                     asked_at=moment.now(),
                     accepted_at=moment.now(),
                 )
@@ -81,7 +82,7 @@ async def setting_up(db: Database, moment: FakeClock, telegram: FakeTelegram) ->
                     member_id=member.id,
                     due_at=at - timedelta(hours=3),
                     sent_at=at - timedelta(hours=3),
-                    status="open",
+                    status=CheckinStatus.OPEN,
                     step=1,
                     next_step_at=at,
                 )

@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.db.types import BigIntId, UtcDateTime
+from bot.db.enums import AlertResponse, CheckinStatus, ContactStatus, Frequency, Mood
+from bot.db.types import BigIntId, EnumText, UtcDateTime
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -359,9 +360,8 @@ class CheckinPlan(Base):
     member_id: Mapped[int] = mapped_column(
         BigIntId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    # "daily", "thrice" (Monday, Wednesday, Friday) or "weekly" (on `weekday`, 0 is Monday).
-    frequency: Mapped[str] = mapped_column(String(16))
-    weekday: Mapped[int]
+    frequency: Mapped[Frequency] = mapped_column(EnumText(Frequency, 16))
+    weekday: Mapped[int]  # of a weekly plan, 0 is Monday
     # Local time of day in minutes after midnight, and how long after it a late check-in may still go.
     at_minute: Mapped[int]
     window_minutes: Mapped[int]
@@ -392,7 +392,7 @@ class CheckinContact(Base):
         autoincrement=False,
         index=True,
     )
-    status: Mapped[str] = mapped_column(String(16))  # "asked" or "accepted"
+    status: Mapped[ContactStatus] = mapped_column(EnumText(ContactStatus, 16))
     asked_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
 
@@ -410,11 +410,10 @@ class Checkin(Base):
     member_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="CASCADE"))
     due_at: Mapped[datetime]
     sent_at: Mapped[datetime]
-    # "open" (waiting for an answer), "answered" or "closed" (a newer one came, or they stopped).
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[CheckinStatus] = mapped_column(EnumText(CheckinStatus, 16))
     step: Mapped[int] = mapped_column(default=0)  # ladder steps taken: 1 reminder, 2 first alert, ...
     next_step_at: Mapped[datetime | None]
-    mood: Mapped[str | None] = mapped_column(String(16))
+    mood: Mapped[Mood | None] = mapped_column(EnumText(Mood, 16))
     answered_at: Mapped[datetime | None]
 
 
@@ -435,7 +434,7 @@ class CheckinAlert(Base):
     )
     step: Mapped[int]
     alerted_at: Mapped[datetime]
-    response: Mapped[str | None] = mapped_column(String(16))  # "looking" or "cannot"
+    response: Mapped[AlertResponse | None] = mapped_column(EnumText(AlertResponse, 16))
     responded_at: Mapped[datetime | None]
 
 

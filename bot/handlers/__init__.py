@@ -26,15 +26,15 @@ from bot.handlers.admin import invites as admin_invites
 from bot.handlers.admin import members as admin_leden
 from bot.handlers.admin import statistics as admin_stats
 from bot.handlers.admin import text as admin_text
-from bot.handlers.checkins import answers as checkin_answers
-from bot.handlers.checkins import settings as checkins
+from bot.handlers.checkins import answers, contacts, invites, overview, pausing, timing
+from bot.handlers.checkins import questions as checkin_questions
 from bot.handlers.help import matching as helping
 from bot.handlers.help import offers as offering
 from bot.handlers.help import requests as asking
 from bot.handlers.help import typed_text as help_typed_text
 from bot.handlers.people import language, menu, onboarding, privacy, settings
 from bot.handlers.text_input import always
-from bot.services.checkins import plans as checkin_plans
+from bot.services.checkins import questions as checkin_question_flow
 from bot.services.help import requests as request_drafts
 from bot.services.people import onboarding as joining
 from bot.services.people import settings as member_settings
@@ -64,7 +64,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         "melding": moderation.show_reports,
         "blokkeer": moderation.ask_who,
         "deblokkeer": moderation.show_blocked,
-        "checkin": checkins.show,
+        "checkin": overview.show,
         # Coordinators and operators (each checks the caller's role on the server).
         "buurten": admin_buurten.show_buurten,
         "leden": admin_leden.show_members,
@@ -101,8 +101,13 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (offering.CALLBACK_PATTERN, offering.on_button),
         (helping.CALLBACK_PATTERN, helping.on_button),
         (moderation.CALLBACK_PATTERN, moderation.on_button),
-        (checkins.CALLBACK_PATTERN, checkins.on_button),
-        (checkin_answers.CALLBACK_PATTERN, checkin_answers.on_button),
+        # Check-ins: the overview's buttons, then each screen's own, then a check-in's answers.
+        (overview.CALLBACK_PATTERN, overview.on_button),
+        (timing.CALLBACK_PATTERN, timing.on_button),
+        (pausing.CALLBACK_PATTERN, pausing.on_button),
+        (contacts.CALLBACK_PATTERN, contacts.on_button),
+        (invites.CALLBACK_PATTERN, invites.on_button),
+        (answers.CALLBACK_PATTERN, answers.on_button),
         (admin_common.CALLBACK_PATTERN, admin_common.on_page),
         (admin_buurten.CALLBACK_PATTERN, admin_buurten.on_button),
         (admin_leden.CALLBACK_PATTERN, admin_leden.on_button),
@@ -127,7 +132,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             joining.FLOW: always(onboarding.typed),
             member_settings.FLOW: always(settings.typed),
             request_drafts.FLOW: help_typed_text.typed,
-            checkin_plans.FLOW: always(checkins.typed),
+            checkin_question_flow.FLOW: always(checkin_questions.typed),
             moderation.FLOW: always(moderation.typed),
             **{flow: always(admin_text.typed) for flow in admin_text.FLOWS},
         },

@@ -12,9 +12,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from telegram import Update, Voice
 
 from bot.context import BotContext
-from bot.handlers import fallback
+from bot.handlers import checkins, fallback
 from bot.handlers.admin import activities
-from bot.handlers.checkins import settings as checkins
 from bot.handlers.help import matching, offers, relay
 from bot.handlers.help import requests as asking
 from bot.handlers.people import menu, onboarding, settings

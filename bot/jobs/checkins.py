@@ -10,24 +10,23 @@ import logging
 from datetime import timedelta
 
 from bot.context import BotContext, Dependencies
-from bot.services.checkins import ladder as checkin_ladder
-from bot.services.checkins import plans as checkins
+from bot.services.checkins import ladder, plans, sending
 
 log = logging.getLogger(__name__)
 
 
-async def sweep(deps: Dependencies, *, batch: int = checkin_ladder.BATCH) -> tuple[int, int]:
+async def sweep(deps: Dependencies, *, batch: int = sending.BATCH) -> tuple[int, int]:
     """Until nothing is due: check-ins sent or skipped, and ladder steps taken (one batch per transaction)."""
     zone, sent, steps = deps.settings.zone, 0, 0
     while True:
         async with deps.db.begin() as session:
-            claimed = await checkin_ladder.send_due(session, now=deps.clock.now(), zone=zone, batch=batch)
+            claimed = await sending.send_due(session, now=deps.clock.now(), zone=zone, batch=batch)
         sent += claimed
         if claimed < batch:
             break
     while True:
         async with deps.db.begin() as session:
-            taken = await checkin_ladder.take_due_steps(session, now=deps.clock.now(), zone=zone, batch=batch)
+            taken = await ladder.take_due_steps(session, now=deps.clock.now(), zone=zone, batch=batch)
         steps += taken
         if taken == 0:  # a step may make the next one due at once (a contact who cannot be reached)
             break
@@ -43,7 +42,7 @@ async def send_due_checkins(context: BotContext) -> None:
 async def forget_old_moods(context: BotContext) -> None:
     deps = context.deps
     async with deps.db.begin() as session:
-        forgotten = await checkins.forget_old_moods(
+        forgotten = await plans.forget_old_moods(
             session, now=deps.clock.now(), keep=timedelta(days=deps.settings.checkin_mood_days)
         )
     if forgotten:

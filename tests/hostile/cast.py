@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.db.enums import Frequency
 from bot.db.models import Buurt, HelpRequest, InviteCode, Member
 from bot.runtime import Runtime
 from bot.services.buurten import buurten
-from bot.services.checkins import plans as checkins
+from bot.services.checkins import plans
 from bot.services.coordination import groups, moderation
 from bot.services.help import matching, offers, requests
 from bot.services.help.offers import Draft
@@ -102,11 +103,11 @@ async def make_cast(runtime: Runtime) -> Cast:
             await offers.save(session, by_name[name].user_id, Draft(categories=["boodschappen"]), now)
     await _a_request_in_conversation(runtime, by_name["Bram"].user_id, by_name["Anna"].user_id)
     async with runtime.db.begin() as session:
-        await checkins.start(
+        await plans.start(
             session,
             by_name["Anna"].user_id,
-            frequency="daily",
-            slot=checkins.slot_for("morning"),
+            frequency=Frequency.DAILY,
+            slot=plans.slot_for("morning"),
             now=now,
             zone=zone,
         )

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.database import Database
+from bot.db.enums import Mood
 from bot.db.models import Checkin, Member
 from bot.delivery import lease, outbox
 from bot.jobs.checkins import sweep
 from bot.ops import heartbeats
 from bot.runtime import LEASE
 from bot.services.buurten import buurten
-from bot.services.checkins import ladder as checkin_ladder
+from bot.services.checkins import answers
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
 from tests.ops.serving import scrape, scraped, serving, side_door_url, value
@@ -126,13 +127,11 @@ async def test_check_ins_sent_answered_and_escalated_are_counted_once_committed(
         move_to(clock, local(2026, 11, 26, 10, 1))  # the morning check-in is at 10:00, from tomorrow
         assert await sweep(deps) == (2, 0)
         async with db.begin() as session:
-            await checkin_ladder.answer(
-                session, 8001, await open_checkin(session, 8001), "good", now=clock.now()
-            )
+            await answers.answer(session, 8001, await open_checkin(session, 8001), Mood.GOOD, now=clock.now())
         with contextlib.suppress(RuntimeError):  # an answer in a transaction that rolls back is not counted
             async with db.begin() as session:
                 checkin = await open_checkin(session, 8002)
-                await checkin_ladder.answer(session, 8002, checkin, "good", now=clock.now())
+                await answers.answer(session, 8002, checkin, Mood.GOOD, now=clock.now())
                 raise RuntimeError("the unit of work failed")
         clock.advance(61 * 60)  # Bram has not answered: the reminder is due after an hour
         assert await sweep(deps) == (0, 1)

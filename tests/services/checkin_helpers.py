@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from bot.context import Dependencies
 from bot.db.database import Database
+from bot.db.enums import Frequency
 from bot.db.models import Buurt, OutboxMessage
 from bot.jobs.checkins import sweep
-from bot.services.checkins import plans as checkins
+from bot.services.checkins import plans
 from tests.conftest import make_settings
 from tests.fakes.clock import FakeClock
 from tests.neighbours import joins
@@ -36,14 +37,18 @@ async def resident(
 
 
 async def opts_in(
-    db: Database, clock: FakeClock, telegram_id: int, frequency: str = "daily", slot: str = "morning"
-) -> checkins.PlanView:
+    db: Database,
+    clock: FakeClock,
+    telegram_id: int,
+    frequency: Frequency = Frequency.DAILY,
+    slot: str = "morning",
+) -> plans.PlanView:
     async with db.begin() as session:
-        return await checkins.start(
+        return await plans.start(
             session,
             telegram_id,
             frequency=frequency,
-            slot=checkins.slot_for(slot),
+            slot=plans.slot_for(slot),
             now=clock.now(),
             zone=AMSTERDAM,
         )

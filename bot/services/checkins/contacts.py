@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import ContactStatus
 from bot.db.models import CheckinContact, Member
 from bot.delivery import outbox
 from bot.services.checkins import messages
@@ -19,7 +20,6 @@ from bot.services.common.validation import name_to_find
 from bot.services.people import membership
 
 MAX_CONTACTS = 2
-ASKED, ACCEPTED = "asked", "accepted"
 
 
 class NoSuchNeighbour(LookupError):
@@ -74,7 +74,11 @@ async def ask(session: AsyncSession, telegram_user_id: int, name: str, *, now: d
         raise SeveralNeighbours(name)
     contact = found[0]
     if await session.get(CheckinContact, (member.id, contact.id)) is None:
-        session.add(CheckinContact(member_id=member.id, contact_id=contact.id, status=ASKED, asked_at=now))
+        session.add(
+            CheckinContact(
+                member_id=member.id, contact_id=contact.id, status=ContactStatus.ASKED, asked_at=now
+            )
+        )
     await notify.to_member(
         session,
         contact.telegram_user_id,
@@ -94,10 +98,10 @@ async def respond(
         await session.get(CheckinContact, (member_id, contact.id), with_for_update=True) if contact else None
     )
     member = await session.get(Member, member_id)
-    if contact is None or row is None or member is None or row.status != ASKED:
+    if contact is None or row is None or member is None or row.status != ContactStatus.ASKED:
         raise StaleRequest(member_id)
     if accept:
-        row.status, row.accepted_at = ACCEPTED, now
+        row.status, row.accepted_at = ContactStatus.ACCEPTED, now
     else:
         await session.delete(row)
     await outbox.enqueue(
@@ -151,7 +155,7 @@ async def contacts_of(session: AsyncSession, telegram_user_id: int) -> list[Cont
         .where(CheckinContact.member_id == member.id)
         .order_by(CheckinContact.asked_at)
     )
-    return [Contact(i, name or "?", status == ACCEPTED) for i, name, status in rows.all()]
+    return [Contact(i, name or "?", status == ContactStatus.ACCEPTED) for i, name, status in rows.all()]
 
 
 async def looking_after(session: AsyncSession, telegram_user_id: int) -> list[Contact]:
@@ -162,7 +166,7 @@ async def looking_after(session: AsyncSession, telegram_user_id: int) -> list[Co
     rows = await session.execute(
         select(Member.id, Member.display_name)
         .join(CheckinContact, CheckinContact.member_id == Member.id)
-        .where(CheckinContact.contact_id == contact.id, CheckinContact.status == ACCEPTED)
+        .where(CheckinContact.contact_id == contact.id, CheckinContact.status == ContactStatus.ACCEPTED)
     )
     return [Contact(i, name or "?", True) for i, name in rows.all()]
 
@@ -174,7 +178,9 @@ async def tell_members_their_contact_left(
     rows = await session.execute(
         select(Member.telegram_user_id, Member.language)
         .join(CheckinContact, CheckinContact.member_id == Member.id)
-        .where(CheckinContact.contact_id == contact_member_id, CheckinContact.status == ACCEPTED)
+        .where(
+            CheckinContact.contact_id == contact_member_id, CheckinContact.status == ContactStatus.ACCEPTED
+        )
     )
     for telegram_user_id, language in rows.all():
         await outbox.enqueue(

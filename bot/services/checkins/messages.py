@@ -1,6 +1,6 @@
 """What check-ins say to people who did not just write to us: queued payloads in their own language.
 
-Button data starts with "ci:"; the handlers in `bot/handlers/checkins/` read it back.
+Their buttons' data comes from `buttons`, where the handlers in `bot/handlers/checkins/` read it back.
 """
 
 from __future__ import annotations
@@ -13,16 +13,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from bot.db.enums import Mood
 from bot.delivery.payloads import text_message
 from bot.i18n import N_, Translator, translator
-
-MOOD = "ci:m:"  # ci:m:<checkin id>:<g|o|b|t>
-REACH = "ci:r:"  # ci:r:<checkin id>:<y|n>
-LOOK = "ci:c:"  # ci:c:<checkin id>:<l|x>   a contact goes to look, or cannot
-ACCEPT = "ci:k:"  # ci:k:<member id>:<y|n>    someone asked to be a contact says yes or no
-INVITED = "ci:i:"  # ci:i:<y|n>                 a member invited by a coordinator
-ASK_BUURT = "ci:h:"  # ci:h:<checkin id>          after "Gaat wel": ask the buurt for help (/vraag)
-MOOD_CODES = {"g": "good", "o": "okay", "b": "bad", "t": "talk"}
+from bot.services.checkins import buttons
 
 PHRASINGS = (
     N_("Good morning from Buurtbot! ☀️ How are you today?"),
@@ -32,10 +26,10 @@ PHRASINGS = (
     N_("A little hello from your buurt. 🌷 How are you feeling?"),
 )
 MOOD_LABELS = {
-    "good": N_("😊 Good"),
-    "okay": N_("😐 So-so"),
-    "bad": N_("😟 Not so good"),
-    "talk": N_("📞 I would like to talk"),
+    Mood.GOOD: N_("😊 Good"),
+    Mood.OKAY: N_("😐 So-so"),
+    Mood.BAD: N_("😟 Not so good"),
+    Mood.TALK: N_("📞 I would like to talk"),
 }
 
 
@@ -46,13 +40,13 @@ def next_phrasing(last: int | None, rng: random.Random | None = None) -> int:
 
 
 def mood_buttons(t: Translator, checkin_id: int) -> list[list[tuple[str, str]]]:
-    def button(mood: str, code: str) -> tuple[str, str]:
-        return (t(MOOD_LABELS[mood]), f"{MOOD}{checkin_id}:{code}")
+    def button(mood: Mood) -> tuple[str, str]:
+        return (t(MOOD_LABELS[mood]), buttons.mood(checkin_id, mood))
 
     return [
-        [button("good", "g"), button("okay", "o")],
-        [button("bad", "b")],
-        [button("talk", "t")],
+        [button(Mood.GOOD), button(Mood.OKAY)],
+        [button(Mood.BAD)],
+        [button(Mood.TALK)],
     ]
 
 
@@ -84,11 +78,11 @@ def alert_message(
         "Last answer: {when}.\n"
         "Could you look in on them, or give them a call?"
     ).format(name=escape(name), when=when_text(last_answered, language, zone))
-    buttons = [
-        [(t("👀 I will go and look"), f"{LOOK}{checkin_id}:l")],
-        [(t("I can't"), f"{LOOK}{checkin_id}:x")],
+    look = [
+        [(t("👀 I will go and look"), buttons.look(checkin_id, looking=True))],
+        [(t("I can't"), buttons.look(checkin_id, looking=False))],
     ]
-    return text_message(text, buttons=buttons)
+    return text_message(text, buttons=look)
 
 
 def all_is_well_message(language: str, name: str) -> dict[str, Any]:
@@ -130,8 +124,13 @@ def contact_request_message(language: str, member_id: int, name: str) -> dict[st
         "{name} gets a short message from Buurtbot now and then.\n"
         "Would you be their contact? If {name} does not answer, we ask you to look in on them."
     ).format(name=escape(name))
-    buttons = [[(t("✅ Yes, gladly"), f"{ACCEPT}{member_id}:y"), (t("No, sorry"), f"{ACCEPT}{member_id}:n")]]
-    return text_message(text, buttons=buttons)
+    yes_no = [
+        [
+            (t("✅ Yes, gladly"), buttons.accept(member_id, yes=True)),
+            (t("No, sorry"), buttons.accept(member_id, yes=False)),
+        ]
+    ]
+    return text_message(text, buttons=yes_no)
 
 
 def contact_answer_message(language: str, name: str, accepted: bool) -> dict[str, Any]:
@@ -159,5 +158,7 @@ def invite_text(language: str) -> dict[str, Any]:
         "Would you like a short message now and then, to ask how you are?\n"
         "You choose how often and when. You can stop at any time."
     )
-    buttons = [[(t("✅ Yes, please"), f"{INVITED}y"), (t("No, thank you"), f"{INVITED}n")]]
-    return text_message(text, buttons=buttons)
+    yes_no = [
+        [(t("✅ Yes, please"), buttons.invited(yes=True)), (t("No, thank you"), buttons.invited(yes=False))]
+    ]
+    return text_message(text, buttons=yes_no)

@@ -1,7 +1,8 @@
-"""Gentle check-ins: a member's own yes, how often and when, pausing, stopping, and their own answers.
+"""A member's check-in plan: their own yes, how often and when, pausing, stopping, and their own answers.
 
-The ladder (sending, reminding, asking contacts) is in `checkin_ladder`; contacts in `checkin_contacts`;
-a coordinator's invitation in `checkin_invites`.
+Sending a check-in is in `sending`, the ladder when nobody answers in `ladder`, the answers in
+`answers`; contacts in `contacts`; a coordinator's invitation in `invites`; the questions that wait
+for typed text in `questions`.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import CheckinStatus, Frequency, Mood
 from bot.db.models import Checkin, CheckinPlan, Member
 from bot.services.checkins import schedule
 from bot.services.checkins.schedule import SLOTS, Slot
 from bot.services.people import membership
 
-FLOW = "checkin"
 PAUSES = {"week": timedelta(weeks=1), "twee": timedelta(weeks=2), "maand": timedelta(weeks=4)}
-MOODS = ("good", "okay", "bad", "talk")
 
 
 class InQuietHours(ValueError):
@@ -33,7 +33,7 @@ class NoPlan(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class PlanView:
-    frequency: str
+    frequency: Frequency
     at_minute: int
     quiet_start_minute: int
     quiet_end_minute: int
@@ -80,14 +80,13 @@ async def start(
     session: AsyncSession,
     telegram_user_id: int,
     *,
-    frequency: str,
+    frequency: Frequency,
     slot: Slot,
     now: datetime,
     zone: ZoneInfo,
 ) -> PlanView:
     """The member's yes: check-ins from now on (or changed, when they had them already)."""
-    if frequency not in schedule.FREQUENCIES:
-        raise ValueError(frequency)
+    frequency = Frequency(frequency)  # a ValueError for anything else
     member = await _active_member(session, telegram_user_id)
     plan = await session.get(CheckinPlan, member.id, with_for_update=True)
     if plan is None:
@@ -173,18 +172,18 @@ async def stop(session: AsyncSession, telegram_user_id: int) -> bool:
 async def _close_open(session: AsyncSession, member_id: int) -> None:
     await session.execute(
         update(Checkin)
-        .where(Checkin.member_id == member_id, Checkin.status == "open")
-        .values(status="closed", next_step_at=None)
+        .where(Checkin.member_id == member_id, Checkin.status == CheckinStatus.OPEN)
+        .values(status=CheckinStatus.CLOSED, next_step_at=None)
     )
 
 
 @dataclass(frozen=True, slots=True)
-class Mood:
+class Answer:
     at: datetime
-    mood: str
+    mood: Mood
 
 
-async def history(session: AsyncSession, telegram_user_id: int) -> list[Mood]:
+async def history(session: AsyncSession, telegram_user_id: int) -> list[Answer]:
     """The member's own answers, newest first (only what the retention keeps)."""
     member = await membership.find(session, telegram_user_id)
     if member is None:
@@ -194,12 +193,12 @@ async def history(session: AsyncSession, telegram_user_id: int) -> list[Mood]:
         .where(Checkin.member_id == member.id, Checkin.mood.is_not(None))
         .order_by(Checkin.answered_at.desc())
     )
-    return [Mood(at, mood) for at, mood in rows.all() if at is not None and mood is not None]
+    return [Answer(at, mood) for at, mood in rows.all() if at is not None and mood is not None]
 
 
 async def forget_old_moods(session: AsyncSession, *, now: datetime, keep: timedelta) -> int:
     """Check-ins (with their answers) older than `keep` are deleted; an open one is kept."""
     result = await session.execute(
-        delete(Checkin).where(Checkin.sent_at < now - keep, Checkin.status != "open")
+        delete(Checkin).where(Checkin.sent_at < now - keep, Checkin.status != CheckinStatus.OPEN)
     )
     return int(getattr(result, "rowcount", 0) or 0)

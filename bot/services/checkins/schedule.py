@@ -11,10 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.db.enums import Frequency
 from bot.ids import parse_number
 
-DAILY, THRICE, WEEKLY = "daily", "thrice", "weekly"
-FREQUENCIES = (DAILY, THRICE, WEEKLY)
 THRICE_DAYS = frozenset({0, 2, 4})  # Monday, Wednesday, Friday
 
 EXACT = "exact"
@@ -41,7 +40,7 @@ LADDERS = {"standard": (60, 180, 360), "shorter": (30, 120, 240), "longer": (120
 
 
 class Schedule(Protocol):
-    frequency: str
+    frequency: Frequency
     weekday: int
     at_minute: int
     window_minutes: int
@@ -52,10 +51,10 @@ class Schedule(Protocol):
     next_alert_after_minutes: int
 
 
-def is_checkin_day(frequency: str, weekday: int, day: date) -> bool:
-    if frequency == DAILY:
+def is_checkin_day(frequency: Frequency, weekday: int, day: date) -> bool:
+    if frequency == Frequency.DAILY:
         return True
-    if frequency == THRICE:
+    if frequency == Frequency.THRICE:
         return day.weekday() in THRICE_DAYS
     return day.weekday() == weekday
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.db.database import Database
 from bot.db.models import Buurt, OutboxMessage
 from bot.services.buurten import buurten
-from bot.services.checkins import invites as checkin_invites
+from bot.services.checkins import invites
 from bot.services.common import audit
 from bot.services.people import membership, roles
 from bot.services.people.authority import Actor, NotAllowed
@@ -36,7 +36,7 @@ async def test_a_coordinator_finds_the_member_of_their_own_buurt_by_name(
 ) -> None:
     await two_buurten(db, clock, oost)
     async with db.begin() as session:
-        found = await checkin_invites.find(session, Actor(COORDINATOR, OPERATORS), " anna ")
+        found = await invites.find(session, Actor(COORDINATOR, OPERATORS), " anna ")
         anna = await membership.member_of(session, ANNA)
     assert found == anna.id
 
@@ -44,15 +44,15 @@ async def test_a_coordinator_finds_the_member_of_their_own_buurt_by_name(
 async def test_nobody_learns_who_lives_in_another_buurt(db: Database, clock: FakeClock, oost: Buurt) -> None:
     await two_buurten(db, clock, oost)
     async with db.begin() as session:
-        with pytest.raises(checkin_invites.NoSuchMember):
-            await checkin_invites.find(session, Actor(OTHER_COORDINATOR, OPERATORS), "Bram")
+        with pytest.raises(invites.NoSuchMember):
+            await invites.find(session, Actor(OTHER_COORDINATOR, OPERATORS), "Bram")
 
 
 async def test_a_resident_may_not_invite_anyone(db: Database, clock: FakeClock, oost: Buurt) -> None:
     await two_buurten(db, clock, oost)
     async with db.begin() as session:
         with pytest.raises(NotAllowed):
-            await checkin_invites.find(session, Actor(BRAM, OPERATORS), "Anna")
+            await invites.find(session, Actor(BRAM, OPERATORS), "Anna")
 
 
 async def test_two_members_with_one_name_are_nobody_to_invite_even_for_an_operator(
@@ -60,8 +60,8 @@ async def test_two_members_with_one_name_are_nobody_to_invite_even_for_an_operat
 ) -> None:
     await two_buurten(db, clock, oost)
     async with db.begin() as session:
-        with pytest.raises(checkin_invites.NoSuchMember):
-            await checkin_invites.find(session, Actor(OPERATOR, OPERATORS), "Anna")
+        with pytest.raises(invites.NoSuchMember):
+            await invites.find(session, Actor(OPERATOR, OPERATORS), "Anna")
 
 
 async def test_the_invitation_is_queued_and_logged_as_who_whom_when_and_which_buurt(
@@ -70,14 +70,14 @@ async def test_the_invitation_is_queued_and_logged_as_who_whom_when_and_which_bu
     await two_buurten(db, clock, oost)
     coordinator = Actor(COORDINATOR, OPERATORS)
     async with db.begin() as session:
-        anna = await checkin_invites.find(session, coordinator, "Anna")
-        assert await checkin_invites.invite(session, coordinator, anna, now=clock.now()) == "Anna"
+        anna = await invites.find(session, coordinator, "Anna")
+        assert await invites.invite(session, coordinator, anna, now=clock.now()) == "Anna"
     async with db.begin() as session:
         [entry] = await audit.entries(session)
         queued = (await session.scalars(select(OutboxMessage.chat_id))).all()
     assert (entry.actor_telegram_id, entry.action, entry.buurt_id, entry.target, entry.at) == (
         COORDINATOR,
-        checkin_invites.INVITE,
+        invites.INVITE,
         oost.id,
         f"member:{anna}",
         clock.now(),

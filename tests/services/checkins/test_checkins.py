@@ -11,14 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.database import Database
+from bot.db.enums import CheckinStatus, Frequency, Mood
 from bot.db.models import Buurt, Checkin, CheckinPlan
 from bot.delivery import chats
 from bot.i18n import translator
 from bot.jobs.checkins import sweep
-from bot.services.checkins import contacts as checkin_contacts
-from bot.services.checkins import ladder as checkin_ladder
-from bot.services.checkins import messages as checkin_messages
-from bot.services.checkins import plans as checkins
+from bot.services.checkins import answers, contacts, messages, plans
 from bot.services.people import membership, roles
 from tests.fakes.clock import FakeClock
 from tests.services.checkin_helpers import (
@@ -57,10 +55,10 @@ async def anna(db: Database, clock: FakeClock, oost: Buurt) -> int:
 async def with_contacts(db: Database, clock: FakeClock, *names_and_ids: tuple[str, int]) -> None:
     for name, telegram_id in names_and_ids:
         async with db.begin() as session:
-            await checkin_contacts.ask(session, ANNA, name, now=clock.now())
+            await contacts.ask(session, ANNA, name, now=clock.now())
         anna_id = await member_id(db, ANNA)
         async with db.begin() as session:
-            await checkin_contacts.respond(session, telegram_id, anna_id, accept=True, now=clock.now())
+            await contacts.respond(session, telegram_id, anna_id, accept=True, now=clock.now())
         clock.advance(1)
 
 
@@ -73,7 +71,7 @@ async def member_id(db: Database, telegram_id: int) -> int:
 
 async def open_checkin(db: Database) -> Checkin:
     async with db.begin() as session:
-        checkin = await session.scalar(select(Checkin).where(Checkin.status == "open"))
+        checkin = await session.scalar(select(Checkin).where(Checkin.status == CheckinStatus.OPEN))
     assert checkin is not None
     return checkin
 
@@ -93,7 +91,7 @@ async def test_a_daily_checkin_comes_at_ten_once_however_often_the_sweep_runs(
     await run_sweep(db, clock)
     await run_sweep(db, clock)
     (message,) = await queued(db, ANNA)
-    assert str(message["text"]) in [translator("nl")(p) for p in checkin_messages.PHRASINGS]
+    assert str(message["text"]) in [translator("nl")(p) for p in messages.PHRASINGS]
     labels = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]  # type: ignore[index]
     assert labels == ["😊 Goed", "😐 Gaat wel", "😟 Niet zo goed", "📞 Ik wil graag even praten"]
     anna_id = await member_id(db, ANNA)
@@ -136,12 +134,12 @@ async def test_a_checkin_missed_for_too_long_or_into_quiet_hours_is_skipped_and_
 
 async def test_an_exact_time_in_the_quiet_hours_is_refused(db: Database, clock: FakeClock, anna: int) -> None:
     async with db.begin() as session:
-        with pytest.raises(checkins.InQuietHours):
-            await checkins.start(
+        with pytest.raises(plans.InQuietHours):
+            await plans.start(
                 session,
                 ANNA,
-                frequency="daily",
-                slot=checkins.slot_for("exact", 22 * 60),
+                frequency=Frequency.DAILY,
+                slot=plans.slot_for("exact", 22 * 60),
                 now=clock.now(),
                 zone=AMSTERDAM,
             )
@@ -149,7 +147,7 @@ async def test_an_exact_time_in_the_quiet_hours_is_refused(db: Database, clock: 
 
 async def test_a_pause_skips_checkins_until_it_ends(db: Database, clock: FakeClock, anna: int) -> None:
     async with db.begin() as session:
-        until = await checkins.pause(session, ANNA, "week", now=clock.now())
+        until = await plans.pause(session, ANNA, "week", now=clock.now())
     for day in (25, 26, 27, 28, 29, 30):
         move_to(clock, local(2026, 11, day, 10))
         await run_sweep(db, clock)
@@ -163,7 +161,7 @@ async def test_a_pause_skips_checkins_until_it_ends(db: Database, clock: FakeClo
 async def test_three_times_a_week_means_monday_wednesday_friday(
     db: Database, clock: FakeClock, anna: int
 ) -> None:
-    await opts_in(db, clock, ANNA, frequency="thrice", slot="afternoon")
+    await opts_in(db, clock, ANNA, frequency=Frequency.THRICE, slot="afternoon")
     for day in range(25, 31):  # Wednesday 25 to Monday 30 November
         move_to(clock, local(2026, 11, day, 15))
         await run_sweep(db, clock)
@@ -240,7 +238,7 @@ async def test_the_whole_ladder_then_all_is_well_for_everyone_who_was_asked(
     assert "Anna heeft niet gereageerd" in (await texts(db, COORDINATOR))[-1]
 
     async with db.begin() as session:
-        answered = await checkin_ladder.answer(session, ANNA, checkin.id, "good", now=clock.now())
+        answered = await answers.answer(session, ANNA, checkin.id, Mood.GOOD, now=clock.now())
     assert answered.told_all_is_well == 3
     for person in (BRAM, CHRIS, COORDINATOR):
         assert "Anna heeft gereageerd" in (await texts(db, person))[-1]
@@ -252,7 +250,7 @@ async def test_after_an_answer_nobody_is_asked(db: Database, clock: FakeClock, a
     await run_sweep(db, clock)
     checkin = await open_checkin(db)
     async with db.begin() as session:
-        await checkin_ladder.answer(session, ANNA, checkin.id, "okay", now=clock.now())
+        await answers.answer(session, ANNA, checkin.id, Mood.OKAY, now=clock.now())
     move_to(clock, local(2026, 11, 25, 20))
     await run_sweep(db, clock)
     assert len(await texts(db, BRAM)) == 1  # only the request to be her contact
@@ -269,7 +267,7 @@ async def test_a_contact_who_cannot_moves_the_ladder_on_at_once(
     move_to(clock, checkin.sent_at + timedelta(hours=3))
     await run_sweep(db, clock)
     async with db.begin() as session:
-        await checkin_ladder.contact_responds(
+        await answers.contact_responds(
             session, BRAM, checkin.id, looking=False, now=clock.now(), zone=AMSTERDAM
         )
     assert "Anna heeft niet gereageerd" in (await texts(db, CHRIS))[-1]
@@ -283,7 +281,7 @@ async def test_a_contact_who_goes_to_look_stops_the_ladder(db: Database, clock: 
     move_to(clock, checkin.sent_at + timedelta(hours=3))
     await run_sweep(db, clock)
     async with db.begin() as session:
-        await checkin_ladder.contact_responds(
+        await answers.contact_responds(
             session, BRAM, checkin.id, looking=True, now=clock.now(), zone=AMSTERDAM
         )
     move_to(clock, checkin.sent_at + timedelta(hours=10))
@@ -327,19 +325,19 @@ async def test_old_and_forged_buttons_change_nothing(db: Database, clock: FakeCl
     await run_sweep(db, clock)
     checkin = await open_checkin(db)
     async with db.begin() as session:
-        with pytest.raises(checkin_ladder.StaleButton):
-            await checkin_ladder.answer(session, BRAM, checkin.id, "bad", now=clock.now())  # not hers
-        with pytest.raises(checkin_ladder.StaleButton):
-            await checkin_ladder.answer(session, ANNA, 999_999, "bad", now=clock.now())  # forged
-        with pytest.raises(checkin_ladder.StaleButton):
-            await checkin_ladder.contact_responds(
+        with pytest.raises(answers.StaleButton):
+            await answers.answer(session, BRAM, checkin.id, Mood.BAD, now=clock.now())  # not hers
+        with pytest.raises(answers.StaleButton):
+            await answers.answer(session, ANNA, 999_999, Mood.BAD, now=clock.now())  # forged
+        with pytest.raises(answers.StaleButton):
+            await answers.contact_responds(
                 session, BRAM, checkin.id, looking=True, now=clock.now(), zone=AMSTERDAM
             )
     async with db.begin() as session:
-        await checkin_ladder.answer(session, ANNA, checkin.id, "good", now=clock.now())
+        await answers.answer(session, ANNA, checkin.id, Mood.GOOD, now=clock.now())
     async with db.begin() as session:
-        with pytest.raises(checkin_ladder.AlreadyAnswered):
-            await checkin_ladder.answer(session, ANNA, checkin.id, "bad", now=clock.now())
+        with pytest.raises(answers.AlreadyAnswered):
+            await answers.answer(session, ANNA, checkin.id, Mood.BAD, now=clock.now())
     move_to(clock, local(2026, 11, 26, 10))
     await run_sweep(db, clock)
     yesterday_buttons = callback_data((await queued(db, ANNA))[0])
@@ -380,22 +378,22 @@ async def test_answers_are_kept_ninety_days(db: Database, clock: FakeClock, anna
     await run_sweep(db, clock)
     checkin = await open_checkin(db)
     async with db.begin() as session:
-        await checkin_ladder.answer(session, ANNA, checkin.id, "okay", now=clock.now())
+        await answers.answer(session, ANNA, checkin.id, Mood.OKAY, now=clock.now())
     async with db.begin() as session:
-        assert [m.mood for m in await checkins.history(session, ANNA)] == ["okay"]
+        assert [m.mood for m in await plans.history(session, ANNA)] == ["okay"]
         assert (
-            await checkins.forget_old_moods(
+            await plans.forget_old_moods(
                 session, now=clock.now() + timedelta(days=89), keep=timedelta(days=90)
             )
             == 0
         )
         assert (
-            await checkins.forget_old_moods(
+            await plans.forget_old_moods(
                 session, now=clock.now() + timedelta(days=91), keep=timedelta(days=90)
             )
             == 1
         )
-        assert await checkins.history(session, ANNA) == []
+        assert await plans.history(session, ANNA) == []
 
 
 async def test_stopping_ends_checkins_and_closes_the_open_one(
@@ -405,13 +403,13 @@ async def test_stopping_ends_checkins_and_closes_the_open_one(
     await run_sweep(db, clock)
     checkin = await open_checkin(db)
     async with db.begin() as session:
-        assert await checkins.stop(session, ANNA)
+        assert await plans.stop(session, ANNA)
     move_to(clock, local(2026, 11, 27, 10))
     await run_sweep(db, clock)
     assert len(await texts(db, ANNA)) == 1
     async with db.begin() as session:
-        with pytest.raises(checkin_ladder.StaleButton):
-            await checkin_ladder.answer(session, ANNA, checkin.id, "good", now=clock.now())
+        with pytest.raises(answers.StaleButton):
+            await answers.answer(session, ANNA, checkin.id, Mood.GOOD, now=clock.now())
 
 
 async def test_a_break_from_all_messages_stops_the_ladder(db: Database, clock: FakeClock, anna: int) -> None:
@@ -424,7 +422,7 @@ async def test_a_break_from_all_messages_stops_the_ladder(db: Database, clock: F
     await run_sweep(db, clock)
     assert len(await texts(db, BRAM)) == 1  # only the request to be her contact
     async with db.begin() as session:
-        assert await session.scalar(select(Checkin.status)) == "closed"
+        assert await session.scalar(select(Checkin.status)) == CheckinStatus.CLOSED
 
 
 async def test_a_contact_who_is_also_the_coordinator_is_asked_once(

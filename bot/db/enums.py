@@ -1,0 +1,51 @@
+"""The values of status columns, as enums: the code names each value once, the database stores its text.
+
+Each enum's values are exactly the strings the database already holds (so no migration); a column of
+one of them is declared with `bot.db.types.EnumText`, which hands back the enum when a row is read.
+Features add their own section, under a comment with the feature's name.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# Check-ins
+
+
+class Frequency(StrEnum):
+    """How often a member's check-in comes (`checkin_plans.frequency`)."""
+
+    DAILY = "daily"
+    THRICE = "thrice"  # Monday, Wednesday and Friday
+    WEEKLY = "weekly"  # on the plan's weekday
+
+
+class CheckinStatus(StrEnum):
+    """Where one check-in is (`checkins.status`)."""
+
+    OPEN = "open"  # waiting for an answer; its ladder may still take steps
+    ANSWERED = "answered"
+    CLOSED = "closed"  # a newer one came, or they paused, stopped or left: its buttons have passed
+
+
+class Mood(StrEnum):
+    """How the member said they are (`checkins.mood`)."""
+
+    GOOD = "good"
+    OKAY = "okay"
+    BAD = "bad"
+    TALK = "talk"  # they would like to talk
+
+
+class AlertResponse(StrEnum):
+    """What someone asked to look in on a member answered (`checkin_alerts.response`)."""
+
+    LOOKING = "looking"  # 'Ik ga kijken': the ladder stops
+    CANNOT = "cannot"  # 'Lukt me niet': the next step comes at once
+
+
+class ContactStatus(StrEnum):
+    """A contact ("maatje") of a member (`checkin_contacts.status`)."""
+
+    ASKED = "asked"  # no answer yet: not asked to look in
+    ACCEPTED = "accepted"
