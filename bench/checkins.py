@@ -43,6 +43,8 @@ async def run(backend: str, *, members: int) -> dict[str, Any]:
     async with databases(backend) as fresh, FakeTelegram() as fake:
         database_url = await fresh()
         fake.flood_limit = FLOOD_LIMIT
+        for chat in chats:  # everyone opened a private chat with the bot when they joined
+            fake.user_started(chat)
         db = Database(database_url)
         bot = delivery_bot(bench_settings(database_url, fake.base_url))
         await bot.initialize()

@@ -78,6 +78,11 @@ async def run(backend: str, *, groups: int, buurten: int) -> dict[str, Any]:
             await digest_bench.scene(db, groups=groups, buurten=buurten)
             built = await digest_bench.build(db)
             expected = await _queued(db)
+            for chat_id in expected:  # the bot is in every linked group; members opened a chat with it
+                if chat_id < 0:
+                    fake.bot_in_group(chat_id, chat_type="supergroup")
+                else:
+                    fake.user_started(chat_id)
             messages = sum(len(texts) for texts in expected.values())
             arrivals = Arrivals(fake)
             sender = Sender(bot, db, MondayClock())

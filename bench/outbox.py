@@ -38,6 +38,8 @@ async def deliver(backend: str, *, messages: int) -> dict[str, Any]:
     async with databases(backend) as fresh, FakeTelegram() as fake:
         database_url = await fresh()
         fake.flood_limit = FLOOD_LIMIT
+        for chat in chats:  # each of them opened a private chat with the bot before
+            fake.user_started(chat)
         db = Database(database_url)
         bot = delivery_bot(bench_settings(database_url, fake.base_url))
         await bot.initialize()
