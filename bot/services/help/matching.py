@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
@@ -23,7 +22,7 @@ from bot.db.models import (
     Member,
     TelegramChat,
 )
-from bot.delivery import outbox
+from bot.delivery import outbox, payloads
 from bot.delivery.payloads import Buttons, text_message
 from bot.i18n import Translator, translator
 from bot.services.common import daytime, notify
@@ -99,14 +98,11 @@ def summary(t: Translator, request: HelpRequest, name: str) -> str:
     return "\n".join(lines)
 
 
-def _message(request: HelpRequest, text: str, buttons: Buttons) -> tuple[str, dict[str, Any]]:
+def _message(request: HelpRequest, text: str, buttons: Buttons) -> payloads.Call:
     """A request with a voice message travels as that voice message, with the text as its caption."""
-    payload = text_message(text, buttons=buttons)
     if request.voice_file_id is None:
-        return "sendMessage", payload
-    payload["caption"] = payload.pop("text")
-    payload["voice"] = request.voice_file_id
-    return "sendVoice", payload
+        return payloads.text_call(text, buttons=buttons)
+    return payloads.voice_call(request.voice_file_id, text, buttons=buttons)
 
 
 async def tell(
@@ -200,7 +196,7 @@ async def next_round(
     for helper in candidates:
         t = translator(helper.language)
         buttons = [[(t("🙋 I'll help"), f"{HELP}{request.id}"), (t("Not now"), f"{NOT_NOW}{request.id}")]]
-        method, payload = _message(request, summary(t, request, name), buttons)
+        question = _message(request, summary(t, request, name), buttons)
         send_at = daytime.outside_quiet_hours(now, helper.quiet_start, helper.quiet_end, zone)
         latest = max(latest, send_at)
         session.add(
@@ -212,8 +208,8 @@ async def next_round(
             session,
             chat_id=helper.telegram_user_id,
             now=now,
-            method=method,
-            payload=payload,
+            method=question.method,
+            payload=question.payload,
             dedupe_key=ask_key(request.id, helper.member_id),
             not_before=send_at,
         )
@@ -386,14 +382,13 @@ async def _release_others(
             text = t("Another neighbour is already helping with this. Thank you for being ready to help! 💛")
         else:
             text = t("This request is no longer needed. Thank you for being ready to help! 💛")
-        method = "editMessageCaption" if sent.method == "sendVoice" else "editMessageText"
-        field = "caption" if method == "editMessageCaption" else "text"
+        edit = payloads.edit_call(sent.method, sent.message_id, text)
         await outbox.enqueue(
             session,
             chat_id=sent.chat_id,
             now=now,
-            method=method,
-            payload={"message_id": sent.message_id, field: text, "parse_mode": "HTML"},
+            method=edit.method,
+            payload=edit.payload,
             dedupe_key=f"req:{request.id}:released:{invitation.helper_id}",
         )
 

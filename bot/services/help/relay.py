@@ -10,15 +10,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HelpInvitation, HelpRequest, Member, RelayedMessage, Report
-from bot.delivery import outbox
-from bot.delivery.payloads import text_message
+from bot.delivery import outbox, payloads
+from bot.delivery.payloads import Buttons, text_message
 from bot.i18n import translator
 from bot.services.common import conversations
 from bot.services.common.conversations import State
@@ -40,7 +39,6 @@ KINDS = (
     "contact",
     "sticker",
 )
-_CAPTIONED = ("voice", "photo", "video", "audio", "document")
 REPLY, REPORT = "hv:re:", "hv:meld:"
 
 
@@ -166,38 +164,30 @@ async def relay(
         [(t("↩️ Reply to {name}").format(name=name), f"{REPLY}{request_id}")],
         [(t("⚠️ Report"), f"{REPORT}{relayed.id}")],
     ]
-    method, payload = _relayed_payload(kind, label, text, telegram_user_id, message_id, buttons)
+    passed_on = _passed_on(kind, label, text, telegram_user_id, message_id, buttons)
     await outbox.enqueue(
         session,
         chat_id=sides.other.telegram_user_id,
         now=now,
-        method=method,
-        payload=payload,
+        method=passed_on.method,
+        payload=passed_on.payload,
         priority=outbox.Priority.ANSWER,
         dedupe_key=f"req:{request_id}:relay:{relayed.id}",
     )
     return Talk(request_id, _name_of(sides.other, sides.request), sides.request.category)
 
 
-def _relayed_payload(
-    kind: str,
-    label: str,
-    text: str | None,
-    from_chat_id: int,
-    message_id: int,
-    buttons: list[list[tuple[str, str]]],
-) -> tuple[str, dict[str, Any]]:
+def _passed_on(
+    kind: str, label: str, text: str | None, from_chat_id: int, message_id: int, buttons: Buttons
+) -> payloads.Call:
+    """A text is sent anew under the label; anything else is copied, with the label as its caption
+    where it can have one (a caption of their own follows the label)."""
     if kind == "text":
-        return "sendMessage", text_message(f"{label}\n{escape(text or '')}", buttons=buttons)
-    payload = text_message("", buttons=buttons)
-    payload.pop("text")
-    payload.update(from_chat_id=from_chat_id, message_id=message_id)
-    if kind in _CAPTIONED:
-        # The label goes first; a caption of their own follows it.
-        payload["caption"] = f"{label}\n{escape(text)}" if text else label
-    else:
-        payload.pop("parse_mode")
-    return "copyMessage", payload
+        return payloads.text_call(f"{label}\n{escape(text or '')}", buttons=buttons)
+    caption = None
+    if kind in payloads.CAPTIONED:
+        caption = f"{label}\n{escape(text)}" if text else label
+    return payloads.copy_call(from_chat_id, message_id, caption=caption, buttons=buttons)
 
 
 async def report(
@@ -253,12 +243,13 @@ async def report(
             payload=text_message(text),
             dedupe_key=f"req:{request.id}:report:{relayed_id}:{telegram_id}",
         )
+        copy = payloads.copy_call(sender.telegram_user_id, relayed.source_message_id)
         await outbox.enqueue(
             session,
             chat_id=telegram_id,
             now=now,
-            method="copyMessage",
-            payload={"from_chat_id": sender.telegram_user_id, "message_id": relayed.source_message_id},
+            method=copy.method,
+            payload=copy.payload,
             dedupe_key=f"req:{request.id}:report-copy:{relayed_id}:{telegram_id}",
         )
     return True
