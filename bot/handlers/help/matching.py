@@ -9,6 +9,7 @@ from babel.dates import format_date
 from telegram import Update
 
 from bot.context import BotContext
+from bot.db.enums import RequestStatus
 from bot.handlers import keyboards, paging
 from bot.handlers.help import relay as talking
 from bot.handlers.help.requests import blocked_text
@@ -209,9 +210,9 @@ async def show_mine(update: Update, context: BotContext) -> None:
     for request, helper in mine:
         category = help_terms.category_label(t, request.category)
         when = help_terms.when_label(t, request.when, request.wanted_on)
-        if request.status == "matched" and helper:
+        if request.status == RequestStatus.MATCHED and helper:
             status = t("You are in contact with {name}.").format(name=escape(helper))
-        elif request.status == "offered" and helper:
+        elif request.status == RequestStatus.OFFERED and helper:
             status = t("{name} wants to help. Did you answer yet?").format(name=escape(helper))
         else:
             status = t("Looking for a helper.")

@@ -14,6 +14,7 @@ from babel.dates import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import RequestStatus
 from bot.db.models import Buurt, HelpRequest, Member
 from bot.delivery.payloads import text_with_links
 from bot.i18n import Translator
@@ -56,7 +57,7 @@ async def gather(session: AsyncSession, buurt: Buurt, *, now: datetime) -> Conte
         await session.execute(
             select(HelpRequest, Member.display_name)
             .join(Member, Member.id == HelpRequest.requester_id)
-            .where(HelpRequest.buurt_id == buurt.id, HelpRequest.status == "open")
+            .where(HelpRequest.buurt_id == buurt.id, HelpRequest.status == RequestStatus.OPEN)
             .order_by(HelpRequest.id)
         )
     ).all()
@@ -95,7 +96,11 @@ async def gather(session: AsyncSession, buurt: Buurt, *, now: datetime) -> Conte
     helped = await session.scalar(
         select(func.count())
         .select_from(HelpRequest)
-        .where(HelpRequest.buurt_id == buurt.id, HelpRequest.status == "done", HelpRequest.closed_at > since)
+        .where(
+            HelpRequest.buurt_id == buurt.id,
+            HelpRequest.status == RequestStatus.DONE,
+            HelpRequest.closed_at > since,
+        )
     )
     coming = await activities.upcoming(session, buurt.id, now=now)
     return Contents(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import UNFINISHED, WITH_HELPER, InvitationAnswer, RequestStatus
 from bot.db.models import (
     HelperCategory,
     HelperOffer,
@@ -271,18 +272,18 @@ async def accept(
     request = await session.get(HelpRequest, request_id)
     helper = await _helper(session, helper_telegram_id, request)
     assert request is not None
-    if request.status not in ("open", "offered", "matched"):
+    if request.status not in UNFINISHED:
         raise RequestGone
     if request.helper_id == helper.id:  # the same button tapped twice: it is already theirs
         return Accepted(await requester_first_name(session, request), request.category)
     invitation = await session.get(HelpInvitation, (request_id, helper.id))
-    if invitation is not None and invitation.answer in ("refused", "left"):
+    if invitation is not None and invitation.answer in (InvitationAnswer.REFUSED, InvitationAnswer.LEFT):
         raise NotThisTime
     # One conditional UPDATE decides between two helpers tapping at the same moment: only one row changes.
     claimed = await session.execute(
         update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.status == "open")
-        .values(status="offered", helper_id=helper.id, round_deadline=None)
+        .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.OFFERED, helper_id=helper.id, round_deadline=None)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -295,11 +296,11 @@ async def accept(
                 helper_id=helper.id,
                 round=request.round,
                 asked_at=now,
-                answer="accepted",
+                answer=InvitationAnswer.ACCEPTED,
             )
         )
     else:
-        invitation.answer = "accepted"
+        invitation.answer = InvitationAnswer.ACCEPTED
     await _release_others(session, request, keep=helper.id, now=now, reason="taken")
     requester = await session.get(Member, request.requester_id)
     assert requester is not None
@@ -347,15 +348,15 @@ async def decline(
     invitation = await session.get(HelpInvitation, (request_id, helper.id))
     if invitation is None:
         raise NotForYou
-    if invitation.answer != "asked":
+    if invitation.answer != InvitationAnswer.ASKED:
         return
-    invitation.answer = "declined"
+    invitation.answer = InvitationAnswer.DECLINED
     waiting = await session.scalar(
         select(func.count())
         .select_from(HelpInvitation)
-        .where(HelpInvitation.request_id == request_id, HelpInvitation.answer == "asked")
+        .where(HelpInvitation.request_id == request_id, HelpInvitation.answer == InvitationAnswer.ASKED)
     )
-    if request.status == "open" and not waiting and request.round_deadline is not None:
+    if request.status == RequestStatus.OPEN and not waiting and request.round_deadline is not None:
         await next_round(session, request, now=now, zone=zone, round_hours=round_hours)
 
 
@@ -366,14 +367,14 @@ async def _release_others(
     rows = await session.execute(
         select(HelpInvitation, Member.language)
         .join(Member, Member.id == HelpInvitation.helper_id)
-        .where(HelpInvitation.request_id == request.id, HelpInvitation.answer == "asked")
+        .where(HelpInvitation.request_id == request.id, HelpInvitation.answer == InvitationAnswer.ASKED)
     )
     waiting = [(invitation, language) for invitation, language in rows.all() if invitation.helper_id != keep]
     delivered = await outbox.recall(
         session, [ask_key(request.id, invitation.helper_id) for invitation, _ in waiting]
     )
     for invitation, language in waiting:
-        invitation.answer = "taken"
+        invitation.answer = InvitationAnswer.TAKEN
         sent = delivered.get(ask_key(request.id, invitation.helper_id))
         if sent is None:
             continue  # not sent yet: now it never will be
@@ -409,7 +410,7 @@ async def requester_decides(
     requester = await membership.find(session, requester_telegram_id)
     if request is None or requester is None or request.requester_id != requester.id:
         raise NotForYou
-    if request.status != "offered" or request.helper_id is None:
+    if request.status != RequestStatus.OFFERED or request.helper_id is None:
         raise RequestGone
     helper = await session.get(Member, request.helper_id)
     assert helper is not None
@@ -417,7 +418,7 @@ async def requester_decides(
     name = await requester_first_name(session, request)
     category = help_terms.category_label(t, request.category)
     if introduce:
-        request.status, request.matched_at = "matched", now
+        request.status, request.matched_at = RequestStatus.MATCHED, now
         text = t(
             "{name} said yes! 🎉 You can now talk about the request ({category}) here.\n"
             "Type a message (or send a voice message, photo or location) and I pass it on. "
@@ -430,8 +431,8 @@ async def requester_decides(
         return Introduced(first(helper.display_name), request.category)
     invitation = await session.get(HelpInvitation, (request.id, helper.id))
     if invitation is not None:
-        invitation.answer = "refused"
-    request.status, request.helper_id = "open", None
+        invitation.answer = InvitationAnswer.REFUSED
+    request.status, request.helper_id = RequestStatus.OPEN, None
     text = t("{name} has found another way this time. Thank you so much for offering to help! 💛").format(
         name=escape(name)
     )
@@ -458,10 +459,10 @@ class Closed:
 async def close(
     session: AsyncSession,
     request: HelpRequest,
-    status: str,
+    status: RequestStatus,
     *,
     now: datetime,
-    previous: str | None = None,
+    previous: RequestStatus | None = None,
     anonymous: bool = False,
 ) -> Closed:
     """Done, withdrawn or expired: helpers still asked are released, and the helper hears it.
@@ -472,14 +473,14 @@ async def close(
     request.status, request.closed_at, request.round_deadline = status, now, None
     await _release_others(session, request, keep=None, now=now, reason="closed")
     told = False
-    if request.helper_id is not None and was in ("offered", "matched"):
+    if request.helper_id is not None and was in WITH_HELPER:
         helper = await session.get(Member, request.helper_id)
         if helper is not None:
             t = translator(helper.language)
             name = escape(await requester_first_name(session, request))
             if anonymous:
                 text = t("This request is no longer needed. Thank you for being ready to help! 💛")
-            elif status == "done":
+            elif status == RequestStatus.DONE:
                 text = t("{name} says the request is done. Thank you so much for helping! 💛").format(
                     name=name
                 )
@@ -499,7 +500,7 @@ async def close(
 
 async def helper_gone(session: AsyncSession, request: HelpRequest, *, now: datetime) -> None:
     """The helper asked to be forgotten: the request looks for someone else at the next sweep."""
-    request.status, request.helper_id, request.matched_at = "open", None, None
+    request.status, request.helper_id, request.matched_at = RequestStatus.OPEN, None, None
     request.round = min(request.round, ROUNDS - 1)
     request.round_deadline = now
     requester = await session.get(Member, request.requester_id)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import InvitationAnswer, RequestStatus
 from bot.db.models import HelpInvitation, HelpRequest, Member, RelayedMessage, Report
 from bot.delivery import outbox, payloads
 from bot.delivery.payloads import Buttons, text_message
@@ -67,7 +68,7 @@ class Sides:
 async def _sides(session: AsyncSession, telegram_user_id: int, request_id: int) -> Sides:
     me = await membership.find(session, telegram_user_id)
     request = await session.get(HelpRequest, request_id)
-    if me is None or request is None or request.status != "matched" or request.helper_id is None:
+    if me is None or request is None or request.status != RequestStatus.MATCHED or request.helper_id is None:
         raise NotInConversation
     if me.id == request.requester_id:
         other_id = request.helper_id
@@ -95,7 +96,7 @@ async def talks_of(session: AsyncSession, telegram_user_id: int) -> list[Talk]:
     requests = await session.scalars(
         select(HelpRequest)
         .where(
-            HelpRequest.status == "matched",
+            HelpRequest.status == RequestStatus.MATCHED,
             or_(HelpRequest.requester_id == me.id, HelpRequest.helper_id == me.id),
         )
         .order_by(HelpRequest.id)
@@ -289,8 +290,8 @@ async def leave(
     assert helper_id is not None
     invitation = await session.get(HelpInvitation, (request_id, helper_id))
     if invitation is not None:
-        invitation.answer = "left"
-    request.status, request.helper_id, request.matched_at = "open", None, None
+        invitation.answer = InvitationAnswer.LEFT
+    request.status, request.helper_id, request.matched_at = RequestStatus.OPEN, None, None
     state = await conversations.current(session, telegram_user_id, now=now)
     if state is not None and state.flow == FLOW:
         await conversations.end(session, telegram_user_id)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import UNFINISHED, RequestStatus
 from bot.db.models import HelpRequest, Member
 from bot.i18n import translator
 from bot.services.help import matching
@@ -24,7 +25,6 @@ WARN_BEFORE = timedelta(days=1)
 STILL_NEEDED, CLOSE = "hv:nodig:", "hv:sluit:"
 DONE, WITHDRAW = "hv:klaar:", "hv:intrek:"
 HELPER_YES, HELPER_NO = "hv:gelukt:", "hv:mislukt:"
-_ACTIVE = ("open", "offered", "matched")
 
 
 @dataclass
@@ -37,7 +37,9 @@ class Swept:
 
 async def sweep(session: AsyncSession, *, now: datetime, zone: ZoneInfo, round_hours: float) -> Swept:
     swept = Swept()
-    for request in await _due(session, HelpRequest.status == "open", HelpRequest.round_deadline <= now):
+    for request in await _due(
+        session, HelpRequest.status == RequestStatus.OPEN, HelpRequest.round_deadline <= now
+    ):
         if await _claim(
             session, request, HelpRequest.round_deadline == request.round_deadline, round_deadline=None
         ):
@@ -45,23 +47,25 @@ async def sweep(session: AsyncSession, *, now: datetime, zone: ZoneInfo, round_h
             swept.rounds += 1
     for request in await _due(
         session,
-        HelpRequest.status.in_(_ACTIVE),
+        HelpRequest.status.in_(UNFINISHED),
         HelpRequest.expires_at <= now,
     ):
         was = request.status
-        if await _claim(session, request, HelpRequest.status == was, status="expired", closed_at=now):
+        if await _claim(
+            session, request, HelpRequest.status == was, status=RequestStatus.EXPIRED, closed_at=now
+        ):
             await _expire(session, request, was=was, now=now)
             swept.expired += 1
     for request in await _due(
         session,
-        HelpRequest.status.in_(_ACTIVE),
+        HelpRequest.status.in_(UNFINISHED),
         HelpRequest.expiry_warned_at.is_(None),
         HelpRequest.expires_at <= now + WARN_BEFORE,
     ):
         if await _claim(session, request, HelpRequest.expiry_warned_at.is_(None), expiry_warned_at=now):
             await _warn(session, request, now=now)
             swept.warned += 1
-    for request in await _due(session, HelpRequest.status.in_(_ACTIVE), HelpRequest.follow_up_at <= now):
+    for request in await _due(session, HelpRequest.status.in_(UNFINISHED), HelpRequest.follow_up_at <= now):
         if await _claim(
             session, request, HelpRequest.follow_up_at == request.follow_up_at, follow_up_at=None
         ):
@@ -112,8 +116,8 @@ async def _warn(session: AsyncSession, request: HelpRequest, *, now: datetime) -
     )
 
 
-async def _expire(session: AsyncSession, request: HelpRequest, *, was: str, now: datetime) -> None:
-    await matching.close(session, request, "expired", now=now, previous=was)
+async def _expire(session: AsyncSession, request: HelpRequest, *, was: RequestStatus, now: datetime) -> None:
+    await matching.close(session, request, RequestStatus.EXPIRED, now=now, previous=was)
     requester = await _requester(session, request)
     t = translator(requester.language)
     text = t(
@@ -139,7 +143,7 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
     await matching.tell(
         session, requester, text, key=f"req:{request.id}:follow-up:requester", now=now, buttons=buttons
     )
-    if request.status != "matched" or request.helper_id is None:
+    if request.status != RequestStatus.MATCHED or request.helper_id is None:
         return
     helper = await session.get(Member, request.helper_id)
     if helper is None:
