@@ -20,6 +20,7 @@ from bot.delivery.payloads import text_with_links
 from bot.i18n import Translator
 from bot.services.coordination import activities
 from bot.services.coordination.activities import Upcoming
+from bot.services.help import buttons
 from bot.services.help import terms as help_terms
 from bot.services.help.matching import first as first_name
 from bot.services.people import membership
@@ -27,7 +28,6 @@ from bot.services.people import membership
 LIMIT = 4096  # characters in one Telegram message
 WEEK = timedelta(days=7)
 MAX_REQUESTS, MAX_NEWCOMERS, MAX_ACTIVITIES, MAX_THANKS = 30, 30, 10, 10
-START_PREFIX = "hv_"  # /start hv_<id>: the deep link from a digest to one request
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ def render(
         link = None
         if bot_username:
             label = t("🙋 I'll help with {number}").format(number=number)
-            link = (label, f"https://t.me/{bot_username}?start={START_PREFIX}{request.id}")
+            link = (label, f"https://t.me/{bot_username}?start={buttons.start_parameter(request.id)}")
         blocks.append((line, link))
     if contents.more_requests:
         more = t.plural(

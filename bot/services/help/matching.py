@@ -27,13 +27,13 @@ from bot.delivery import outbox, payloads
 from bot.delivery.payloads import Buttons, text_message
 from bot.i18n import Translator, translator
 from bot.services.common import daytime, notify
+from bot.services.help import buttons
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import Tap
 from bot.services.people import membership
 
 ROUNDS = 3
 PER_ROUND = 3
-HELP, NOT_NOW = "hv:ja:", "hv:nee:"
-INTRODUCE, SOMEONE_ELSE = "hv:intro:", "hv:ander:"
 
 
 class NotForYou(PermissionError):
@@ -99,11 +99,11 @@ def summary(t: Translator, request: HelpRequest, name: str) -> str:
     return "\n".join(lines)
 
 
-def _message(request: HelpRequest, text: str, buttons: Buttons) -> payloads.Call:
+def _message(request: HelpRequest, text: str, rows: Buttons) -> payloads.Call:
     """A request with a voice message travels as that voice message, with the text as its caption."""
     if request.voice_file_id is None:
-        return payloads.text_call(text, buttons=buttons)
-    return payloads.voice_call(request.voice_file_id, text, buttons=buttons)
+        return payloads.text_call(text, buttons=rows)
+    return payloads.voice_call(request.voice_file_id, text, buttons=rows)
 
 
 async def tell(
@@ -196,8 +196,13 @@ async def next_round(
     latest = now
     for helper in candidates:
         t = translator(helper.language)
-        buttons = [[(t("🙋 I'll help"), f"{HELP}{request.id}"), (t("Not now"), f"{NOT_NOW}{request.id}")]]
-        question = _message(request, summary(t, request, name), buttons)
+        rows = [
+            [
+                (t("🙋 I'll help"), buttons.request(Tap.HELP, request.id)),
+                (t("Not now"), buttons.request(Tap.NOT_NOW, request.id)),
+            ]
+        ]
+        question = _message(request, summary(t, request, name), rows)
         send_at = daytime.outside_quiet_hours(now, helper.quiet_start, helper.quiet_end, zone)
         latest = max(latest, send_at)
         session.add(
@@ -315,17 +320,17 @@ async def accept(
         text = t("Good news! {helper} wants to help you ({category}). Shall I introduce you?").format(
             helper=escape(helper_name), category=escape(category)
         )
-    buttons = [
+    rows = [
         [
-            (t("Yes, please"), f"{INTRODUCE}{request_id}"),
-            (t("Rather someone else"), f"{SOMEONE_ELSE}{request_id}"),
+            (t("Yes, please"), buttons.request(Tap.INTRODUCE, request_id)),
+            (t("Rather someone else"), buttons.request(Tap.SOMEONE_ELSE, request_id)),
         ]
     ]
     await outbox.enqueue(
         session,
         chat_id=requester.telegram_user_id,
         now=now,
-        payload=text_message(text, buttons=buttons),
+        payload=text_message(text, buttons=rows),
         priority=outbox.Priority.ANSWER,
         dedupe_key=f"req:{request_id}:offered:{helper.id}",
     )
@@ -424,9 +429,9 @@ async def requester_decides(
             "Type a message (or send a voice message, photo or location) and I pass it on. "
             "Your phone number and username stay hidden."
         ).format(name=escape(name), category=escape(category))
-        buttons = conversation_buttons(t, request.id)
+        rows = conversation_buttons(t, request.id)
         await tell(
-            session, helper, text, key=f"req:{request.id}:introduced:{helper.id}", now=now, buttons=buttons
+            session, helper, text, key=f"req:{request.id}:introduced:{helper.id}", now=now, buttons=rows
         )
         return Introduced(first(helper.display_name), request.category)
     invitation = await session.get(HelpInvitation, (request.id, helper.id))
@@ -444,8 +449,8 @@ async def requester_decides(
 def conversation_buttons(t: Translator, request_id: int) -> Buttons:
     """Under every message of an introduction: share contact details, or leave."""
     return [
-        [(t("📇 Share my contact details"), f"hv:deel:{request_id}")],
-        [(t("🚪 Leave this conversation"), f"hv:weg:{request_id}")],
+        [(t("📇 Share my contact details"), buttons.request(Tap.SHARE, request_id))],
+        [(t("🚪 Leave this conversation"), buttons.request(Tap.LEAVE, request_id))],
     ]
 
 

@@ -22,8 +22,9 @@ from bot.delivery.payloads import Buttons, text_message
 from bot.i18n import translator
 from bot.services.common import conversations
 from bot.services.common.conversations import State
-from bot.services.help import matching
+from bot.services.help import buttons, matching
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import Tap
 from bot.services.people import membership
 
 FLOW = "relay"
@@ -40,7 +41,6 @@ KINDS = (
     "contact",
     "sticker",
 )
-REPLY, REPORT = "hv:re:", "hv:meld:"
 
 
 class NotInConversation(PermissionError):
@@ -161,11 +161,11 @@ async def relay(
     t = translator(sides.other.language)
     name = _name_of(sides.me, sides.request)
     label = f"💬 <b>{escape(name)}</b> · {escape(help_terms.category_label(t, sides.request.category))}"
-    buttons = [
-        [(t("↩️ Reply to {name}").format(name=name), f"{REPLY}{request_id}")],
-        [(t("⚠️ Report"), f"{REPORT}{relayed.id}")],
+    rows = [
+        [(t("↩️ Reply to {name}").format(name=name), buttons.request(Tap.REPLY, request_id))],
+        [(t("⚠️ Report"), buttons.request(Tap.REPORT, relayed.id))],
     ]
-    passed_on = _passed_on(kind, label, text, telegram_user_id, message_id, buttons)
+    passed_on = _passed_on(kind, label, text, telegram_user_id, message_id, rows)
     await outbox.enqueue(
         session,
         chat_id=sides.other.telegram_user_id,
@@ -179,16 +179,16 @@ async def relay(
 
 
 def _passed_on(
-    kind: str, label: str, text: str | None, from_chat_id: int, message_id: int, buttons: Buttons
+    kind: str, label: str, text: str | None, from_chat_id: int, message_id: int, rows: Buttons
 ) -> payloads.Call:
     """A text is sent anew under the label; anything else is copied, with the label as its caption
     where it can have one (a caption of their own follows the label)."""
     if kind == "text":
-        return payloads.text_call(f"{label}\n{escape(text or '')}", buttons=buttons)
+        return payloads.text_call(f"{label}\n{escape(text or '')}", buttons=rows)
     caption = None
     if kind in payloads.CAPTIONED:
         caption = f"{label}\n{escape(text)}" if text else label
-    return payloads.copy_call(from_chat_id, message_id, caption=caption, buttons=buttons)
+    return payloads.copy_call(from_chat_id, message_id, caption=caption, buttons=rows)
 
 
 async def report(

@@ -17,14 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.enums import UNFINISHED, RequestStatus
 from bot.db.models import HelpRequest, Member
 from bot.i18n import translator
-from bot.services.help import matching
+from bot.services.help import buttons, matching
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import Tap
 
 BATCH = 100
 WARN_BEFORE = timedelta(days=1)
-STILL_NEEDED, CLOSE = "hv:nodig:", "hv:sluit:"
-DONE, WITHDRAW = "hv:klaar:", "hv:intrek:"
-HELPER_YES, HELPER_NO = "hv:gelukt:", "hv:mislukt:"
 
 
 @dataclass
@@ -105,14 +103,19 @@ async def _warn(session: AsyncSession, request: HelpRequest, *, now: datetime) -
     text = t("Your request ({category}) closes tomorrow. Do you still need help?").format(
         category=escape(help_terms.category_label(t, request.category))
     )
-    buttons = [[(t("Still needed"), f"{STILL_NEEDED}{request.id}"), (t("Close it"), f"{CLOSE}{request.id}")]]
+    rows = [
+        [
+            (t("Still needed"), buttons.request(Tap.STILL_NEEDED, request.id)),
+            (t("Close it"), buttons.request(Tap.CLOSE, request.id)),
+        ]
+    ]
     await matching.tell(
         session,
         requester,
         text,
         key=f"req:{request.id}:expiry-warning:{request.expires_at.isoformat()}",
         now=now,
-        buttons=buttons,
+        buttons=rows,
     )
 
 
@@ -133,15 +136,15 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
     t = translator(requester.language)
     category = escape(help_terms.category_label(t, request.category))
     text = t("How did it go with your request ({category})?").format(category=category)
-    buttons = [
-        [(t("✅ It worked out"), f"{DONE}{request.id}")],
+    rows = [
+        [(t("✅ It worked out"), buttons.request(Tap.DONE, request.id))],
         [
-            (t("⏳ Still needed"), f"{STILL_NEEDED}{request.id}"),
-            (t("No longer needed"), f"{WITHDRAW}{request.id}"),
+            (t("⏳ Still needed"), buttons.request(Tap.STILL_NEEDED, request.id)),
+            (t("No longer needed"), buttons.request(Tap.WITHDRAW, request.id)),
         ],
     ]
     await matching.tell(
-        session, requester, text, key=f"req:{request.id}:follow-up:requester", now=now, buttons=buttons
+        session, requester, text, key=f"req:{request.id}:follow-up:requester", now=now, buttons=rows
     )
     if request.status != RequestStatus.MATCHED or request.helper_id is None:
         return
@@ -151,7 +154,12 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
     t = translator(helper.language)
     name = escape(await matching.requester_first_name(session, request))
     text = t("Did helping {name} work out?").format(name=name)
-    buttons = [[(t("✅ Yes"), f"{HELPER_YES}{request.id}"), (t("❌ Not yet"), f"{HELPER_NO}{request.id}")]]
+    rows = [
+        [
+            (t("✅ Yes"), buttons.request(Tap.HELPER_YES, request.id)),
+            (t("❌ Not yet"), buttons.request(Tap.HELPER_NO, request.id)),
+        ]
+    ]
     await matching.tell(
-        session, helper, text, key=f"req:{request.id}:follow-up:helper", now=now, buttons=buttons
+        session, helper, text, key=f"req:{request.id}:follow-up:helper", now=now, buttons=rows
     )
