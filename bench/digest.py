@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select
 from bench.common import quiet_logging
 from bench.databases import POSTGRES_MISSING, databases, postgres_url
 from bot.db.database import Database
+from bot.db.enums import RequestStatus
 from bot.db.models import Activity, Buurt, BuurtGroup, HelpRequest, Member, OutboxMessage
 from bot.services.common import bot_facts
 from bot.services.digest import sending as digest
@@ -132,7 +133,7 @@ async def scene(db: Database, *, groups: int, buurten: int, busy_every: int = BU
                         "category": "boodschappen",
                         "text": "Melk en brood",
                         "when": "week",
-                        "status": "done" if done else "open",
+                        "status": RequestStatus.DONE if done else RequestStatus.OPEN,
                         "round": 0,
                         "created_at": week_ago,
                         "closed_at": week_ago if done else None,

@@ -28,6 +28,7 @@ from sqlalchemy import event, text
 from bench.common import machine, quiet_logging, source_version
 from bench.databases import POSTGRES_MISSING, databases, postgres_url
 from bot.db.database import Database
+from bot.db.enums import RequestStatus
 from bot.db.models import HelpRequest, Member
 from bot.services.help import matching, requests
 from bot.services.help import terms as help_terms
@@ -142,7 +143,7 @@ async def measure(db: Database, *, samples: int, members: int, seed: int) -> dic
                 category=rng.choice(CATEGORIES),
                 text="Bench",
                 when="maakt_niet_uit",
-                status="open",
+                status=RequestStatus.OPEN,
                 round=0,
                 created_at=NOW,
                 expires_at=NOW + timedelta(days=14),
@@ -174,7 +175,7 @@ async def plans(db: Database) -> dict[str, str]:
             requester_id=member.id,
             category="boodschappen",
             when="maakt_niet_uit",
-            status="open",
+            status=RequestStatus.OPEN,
             round=0,
             created_at=NOW,
             expires_at=NOW,

@@ -49,3 +49,34 @@ class ContactStatus(StrEnum):
 
     ASKED = "asked"  # no answer yet: not asked to look in
     ACCEPTED = "accepted"
+
+
+# Help
+
+
+class RequestStatus(StrEnum):
+    """Where a help request is, from posting until it is finished."""
+
+    OPEN = "open"  # looking for a helper
+    OFFERED = "offered"  # a helper said yes; the requester decides
+    MATCHED = "matched"  # introduced: they talk through the bot
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+# Not finished: open, or still being arranged. These count towards the limit of open requests.
+UNFINISHED = (RequestStatus.OPEN, RequestStatus.OFFERED, RequestStatus.MATCHED)
+# A helper is attached to the request.
+WITH_HELPER = (RequestStatus.OFFERED, RequestStatus.MATCHED)
+
+
+class InvitationAnswer(StrEnum):
+    """What a helper asked about a request answered, or what became of the question."""
+
+    ASKED = "asked"  # no answer yet
+    ACCEPTED = "accepted"
+    DECLINED = "declined"  # 'Nu niet'
+    REFUSED = "refused"  # the requester preferred someone else
+    LEFT = "left"  # one of the two left the conversation
+    TAKEN = "taken"  # someone else said yes first, or the request closed

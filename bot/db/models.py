@@ -8,7 +8,15 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.db.enums import AlertResponse, CheckinStatus, ContactStatus, Frequency, Mood
+from bot.db.enums import (
+    AlertResponse,
+    CheckinStatus,
+    ContactStatus,
+    Frequency,
+    InvitationAnswer,
+    Mood,
+    RequestStatus,
+)
 from bot.db.types import BigIntId, EnumText, UtcDateTime
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
@@ -214,11 +222,8 @@ class Conversation(Base):
 
 
 class HelpRequest(Base):
-    """A neighbour asking for a small piece of help, from posting until done, withdrawn or expired.
-
-    status: "open" (looking for a helper), "offered" (a helper said yes; the requester decides),
-    "matched" (introduced: they talk through the bot), "done", "withdrawn" or "expired".
-    """
+    """A neighbour asking for a small piece of help, from posting until done, withdrawn or expired
+    (`status`, see `RequestStatus`)."""
 
     __tablename__ = "help_requests"
     __table_args__ = (
@@ -242,7 +247,7 @@ class HelpRequest(Base):
     # "vandaag", "morgen", "week", "datum" or "maakt_niet_uit"; `wanted_on` is the day it points at.
     when: Mapped[str] = mapped_column(String(16))
     wanted_on: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[RequestStatus] = mapped_column(EnumText(RequestStatus, 16), default=RequestStatus.OPEN)
     helper_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("members.id", ondelete="SET NULL"))
     round: Mapped[int] = mapped_column(default=0)
     # When the current round of asking helpers has had its time (None: nobody is waited for).
@@ -310,8 +315,9 @@ class HelpInvitation(Base):
     )
     round: Mapped[int]
     asked_at: Mapped[datetime]
-    # "asked", "accepted", "declined", "refused" (the requester preferred someone else), "left", "taken".
-    answer: Mapped[str] = mapped_column(String(16), default="asked")
+    answer: Mapped[InvitationAnswer] = mapped_column(
+        EnumText(InvitationAnswer, 16), default=InvitationAnswer.ASKED
+    )
 
 
 class RelayedMessage(Base):

@@ -9,36 +9,36 @@ from babel.dates import format_date
 from telegram import Update
 
 from bot.context import BotContext
+from bot.db.enums import RequestStatus
 from bot.handlers import keyboards, paging
 from bot.handlers.help import relay as talking
 from bot.handlers.help.requests import blocked_text
 from bot.handlers.replies import answer, popup, send
-from bot.ids import parse_id
 from bot.services.common.validation import InvalidText
-from bot.services.digest.content import START_PREFIX
-from bot.services.help import matching, relay, requests
-from bot.services.help import sweeps as request_sweeps
+from bot.services.help import buttons, matching, relay, requests
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import Tap
 from bot.services.people import membership
 
-CALLBACK_PATTERN = r"^hv:[a-z]+:(ja:|nee:)?\d+$"
-FROM_DIGEST = rf"^/start {START_PREFIX}\d+$"
+CALLBACK_PATTERN = buttons.REQUEST_PATTERN
+FROM_DIGEST = buttons.FROM_DIGEST
 
 
 async def on_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or query.data is None or user is None:
         return
-    _, kind, rest = query.data.split(":", 2)
-    last = rest.rsplit(":", 1)[-1]
+    tapped = buttons.read_request(query.data)
     # A request's id, or for the list a page number.
-    number = paging.page_number(last) if kind == "lijst" else parse_id(last)
-    action = _ACTIONS.get(kind)
-    if action is None or number is None:
+    if tapped is None or tapped.tap is None:
+        number = None
+    else:
+        number = paging.page_number(tapped.number) if tapped.tap == Tap.LIST else tapped.id
+    if tapped is None or tapped.tap is None or number is None:
         await popup(update, context.t("This button no longer works."))
         return
     try:
-        await action(update, context, number, rest)
+        await _ACTIONS[tapped.tap](update, context, number, tapped.yes)
     except membership.NotAMember:
         await answer(update, context.t("First join your buurt: send /start."))
     except membership.Blocked as blocked:
@@ -52,7 +52,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await answer(update, context.t("This request is already closed. Thank you! 💛"))
 
 
-async def _help(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _help(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     try:
         async with context.unit_of_work() as session:
@@ -74,7 +74,7 @@ async def _help(update: Update, context: BotContext, request_id: int, _: str) ->
     await answer(update, text)
 
 
-async def _not_now(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _not_now(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     settings = context.deps.settings
     async with context.unit_of_work() as session:
@@ -114,11 +114,11 @@ async def _decide(update: Update, context: BotContext, request_id: int, introduc
     await answer(update, text, keyboards.buttons(matching.conversation_buttons(t, request_id)))
 
 
-async def _introduce(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _introduce(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     await _decide(update, context, request_id, True)
 
 
-async def _someone_else(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _someone_else(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     await _decide(update, context, request_id, False)
 
 
@@ -127,10 +127,10 @@ async def _someone_else(update: Update, context: BotContext, request_id: int, _:
 
 async def show_list(update: Update, context: BotContext) -> None:
     """/hulpvragen and the 📋 button."""
-    await _page(update, context, 0, "")
+    await _page(update, context, 0, False)
 
 
-async def _page(update: Update, context: BotContext, page_number: int, _: str) -> None:
+async def _page(update: Update, context: BotContext, page_number: int, _: bool) -> None:
     assert update.effective_user is not None
     t = context.t
     try:
@@ -153,12 +153,14 @@ async def _page(update: Update, context: BotContext, page_number: int, _: str) -
         lines.append(
             f"\n{number}. <b>{escape(item.first_name)}</b> · {escape(category)} · {escape(when)}\n{what}"
         )
-        rows.append([(t("🙋 I'll help with {number}").format(number=number), f"{matching.HELP}{item.id}")])
+        rows.append(
+            [(t("🙋 I'll help with {number}").format(number=number), buttons.request(Tap.HELP, item.id))]
+        )
     nav = []
     if page.page > 0:
-        nav.append((t("◀️ Back"), f"hv:lijst:{page.page - 1}"))
+        nav.append((t("◀️ Back"), buttons.request(Tap.LIST, page.page - 1)))
     if page.has_more:
-        nav.append((t("More ▶️"), f"hv:lijst:{page.page + 1}"))
+        nav.append((t("More ▶️"), buttons.request(Tap.LIST, page.page + 1)))
     if nav:
         rows.append(nav)
     await answer(update, "\n".join(lines), keyboards.buttons(rows))
@@ -167,7 +169,7 @@ async def _page(update: Update, context: BotContext, page_number: int, _: str) -
 async def open_from_digest(update: Update, context: BotContext) -> None:
     """/start hv_<id>, from a button in a group's weekly digest: that request, with 'Ik help'."""
     assert update.effective_user is not None
-    request_id = parse_id((context.args or [""])[0].removeprefix(START_PREFIX))
+    request_id = buttons.read_start((context.args or [""])[0])
     t = context.t
     if request_id is None:  # a link with an id no request can have: as if it were closed
         await answer(update, t("This request is already closed. Thank you! 💛"))
@@ -189,7 +191,10 @@ async def open_from_digest(update: Update, context: BotContext) -> None:
     what = escape(item.text) if item.text else t("🎤 voice message")
     text = f"<b>{escape(item.first_name)}</b> · {escape(category)} · {escape(when)}\n{what}"
     rows = [
-        [(t("🙋 I'll help"), f"{matching.HELP}{item.id}"), (t("Not now"), f"{matching.NOT_NOW}{item.id}")]
+        [
+            (t("🙋 I'll help"), buttons.request(Tap.HELP, item.id)),
+            (t("Not now"), buttons.request(Tap.NOT_NOW, item.id)),
+        ]
     ]
     await answer(update, text, keyboards.buttons(rows))
 
@@ -209,21 +214,21 @@ async def show_mine(update: Update, context: BotContext) -> None:
     for request, helper in mine:
         category = help_terms.category_label(t, request.category)
         when = help_terms.when_label(t, request.when, request.wanted_on)
-        if request.status == "matched" and helper:
+        if request.status == RequestStatus.MATCHED and helper:
             status = t("You are in contact with {name}.").format(name=escape(helper))
-        elif request.status == "offered" and helper:
+        elif request.status == RequestStatus.OFFERED and helper:
             status = t("{name} wants to help. Did you answer yet?").format(name=escape(helper))
         else:
             status = t("Looking for a helper.")
         text = f"<b>{escape(category)}</b> · {escape(when)}\n{status}"
         rows = [
-            [(t("✅ Done, it worked out"), f"{request_sweeps.DONE}{request.id}")],
-            [(t("🔙 Withdraw"), f"{request_sweeps.WITHDRAW}{request.id}")],
+            [(t("✅ Done, it worked out"), buttons.request(Tap.DONE, request.id))],
+            [(t("🔙 Withdraw"), buttons.request(Tap.WITHDRAW, request.id))],
         ]
         await send(update, text, keyboards.buttons(rows))
 
 
-async def _done(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _done(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     t = context.t
     async with context.unit_of_work() as session:
@@ -234,7 +239,10 @@ async def _done(update: Update, context: BotContext, request_id: int, _: str) ->
         await answer(update, t("Wonderful! 🎉 I closed your request."))
         return
     rows = [
-        [(t("💌 Write a thank-you"), f"hv:dank:{request_id}"), (t("No, thanks"), f"hv:geendank:{request_id}")]
+        [
+            (t("💌 Write a thank-you"), buttons.request(Tap.THANKS, request_id)),
+            (t("No, thanks"), buttons.request(Tap.NO_THANKS, request_id)),
+        ]
     ]
     await answer(
         update,
@@ -246,14 +254,14 @@ async def _done(update: Update, context: BotContext, request_id: int, _: str) ->
     )
 
 
-async def _withdraw(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _withdraw(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     async with context.unit_of_work() as session:
         await requests.withdraw(session, update.effective_user.id, request_id, now=context.deps.clock.now())
     await answer(update, context.t("Your request is closed. Everyone who was asked has been told."))
 
 
-async def _still_needed(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _still_needed(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     async with context.unit_of_work() as session:
         until = await requests.still_needed(
@@ -265,14 +273,14 @@ async def _still_needed(update: Update, context: BotContext, request_id: int, _:
     await answer(update, context.t("Okay, your request stays open until {day}.").format(day=day))
 
 
-async def _thanks(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _thanks(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     async with context.unit_of_work() as session:
         await requests.ask_thanks(session, update.effective_user.id, request_id, now=context.deps.clock.now())
     await answer(update, context.t("Type your thank-you note (at most 300 characters)."))
 
 
-async def _no_thanks(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _no_thanks(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     await answer(update, context.t("Okay! Thank you for using Buurtbot. 💛"))
 
 
@@ -288,7 +296,10 @@ async def thanks_typed(update: Update, context: BotContext, text: str) -> None:
         await answer(update, t("Please type a short note, at most 300 characters."))
         return
     rows = [
-        [(t("Yes, without names"), f"hv:publiek:ja:{request_id}"), (t("No"), f"hv:publiek:nee:{request_id}")]
+        [
+            (t("Yes, without names"), buttons.public(request_id, yes=True)),
+            (t("No"), buttons.public(request_id, yes=False)),
+        ]
     ]
     await answer(
         update,
@@ -297,9 +308,8 @@ async def thanks_typed(update: Update, context: BotContext, text: str) -> None:
     )
 
 
-async def _public(update: Update, context: BotContext, request_id: int, rest: str) -> None:
+async def _public(update: Update, context: BotContext, request_id: int, public: bool) -> None:
     assert update.effective_user is not None
-    public = rest.startswith("ja:")
     async with context.unit_of_work() as session:
         note = await requests.thanks_public(session, update.effective_user.id, request_id, public=public)
     t = context.t
@@ -308,35 +318,37 @@ async def _public(update: Update, context: BotContext, request_id: int, rest: st
         return
     preview = t("Thank you! 💛 The buurt will read it like this:\n\n<i>{note}</i>").format(note=escape(note))
     await answer(
-        update, preview, keyboards.buttons([[(t("No, keep it between us"), f"hv:publiek:nee:{request_id}")]])
+        update,
+        preview,
+        keyboards.buttons([[(t("No, keep it between us"), buttons.public(request_id, yes=False))]]),
     )
 
 
-async def _helper_says(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def _helper_says(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     await answer(update, context.t("Thank you for letting me know! 💛"))
 
 
 _ACTIONS = {
-    "ja": _help,
-    "nee": _not_now,
-    "intro": _introduce,
-    "ander": _someone_else,
-    "lijst": _page,
-    "klaar": _done,
-    "intrek": _withdraw,
-    "sluit": _withdraw,
-    "nodig": _still_needed,
-    "dank": _thanks,
-    "geendank": _no_thanks,
-    "publiek": _public,
-    "gelukt": _helper_says,
-    "mislukt": _helper_says,
-    "re": talking.reply,
-    "meld": talking.report,
-    "deel": talking.ask_share,
-    "deelok": talking.share,
-    "deelnee": talking.keep_private,
-    "weg": talking.ask_leave,
-    "wegok": talking.leave,
-    "blijf": talking.stay,
+    Tap.HELP: _help,
+    Tap.NOT_NOW: _not_now,
+    Tap.INTRODUCE: _introduce,
+    Tap.SOMEONE_ELSE: _someone_else,
+    Tap.LIST: _page,
+    Tap.DONE: _done,
+    Tap.WITHDRAW: _withdraw,
+    Tap.CLOSE: _withdraw,
+    Tap.STILL_NEEDED: _still_needed,
+    Tap.THANKS: _thanks,
+    Tap.NO_THANKS: _no_thanks,
+    Tap.PUBLIC: _public,
+    Tap.HELPER_YES: _helper_says,
+    Tap.HELPER_NO: _helper_says,
+    Tap.REPLY: talking.reply,
+    Tap.REPORT: talking.report,
+    Tap.SHARE: talking.ask_share,
+    Tap.SHARE_YES: talking.share,
+    Tap.SHARE_NO: talking.keep_private,
+    Tap.LEAVE: talking.ask_leave,
+    Tap.LEAVE_YES: talking.leave,
+    Tap.STAY: talking.stay,
 }

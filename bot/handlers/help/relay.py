@@ -13,8 +13,9 @@ from bot.context import BotContext
 from bot.handlers import keyboards
 from bot.handlers.help.requests import blocked_text
 from bot.handlers.replies import answer, popup, send
-from bot.services.help import relay
+from bot.services.help import buttons, relay
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import Tap
 from bot.services.people import membership
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ async def pass_on(update: Update, context: BotContext) -> bool:
                 t("{name} · {category}").format(
                     name=talk.other_name, category=help_terms.category_label(t, talk.category)
                 ),
-                f"{relay.REPLY}{talk.request_id}",
+                buttons.request(Tap.REPLY, talk.request_id),
             )
         ]
         for talk in talks
@@ -100,14 +101,14 @@ async def pass_on(update: Update, context: BotContext) -> bool:
     return True
 
 
-async def reply(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def reply(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     async with context.unit_of_work() as session:
         talk = await relay.focus(session, update.effective_user.id, request_id, now=context.deps.clock.now())
     await send(update, context.t("Type your message for {name}.").format(name=escape(talk.other_name)))
 
 
-async def report(update: Update, context: BotContext, relayed_id: int, _: str) -> None:
+async def report(update: Update, context: BotContext, relayed_id: int, _: bool) -> None:
     assert update.effective_user is not None
     assert update.callback_query is not None
     async with context.unit_of_work() as session:
@@ -121,9 +122,14 @@ async def report(update: Update, context: BotContext, relayed_id: int, _: str) -
     await popup(update, context.t("Thank you for telling us. A coordinator of your buurt will look at it."))
 
 
-async def ask_share(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def ask_share(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     t = context.t
-    rows = [[(t("Yes, share"), f"hv:deelok:{request_id}"), (t("No"), f"hv:deelnee:{request_id}")]]
+    rows = [
+        [
+            (t("Yes, share"), buttons.request(Tap.SHARE_YES, request_id)),
+            (t("No"), buttons.request(Tap.SHARE_NO, request_id)),
+        ]
+    ]
     await send(
         update,
         t(
@@ -134,7 +140,7 @@ async def ask_share(update: Update, context: BotContext, request_id: int, _: str
     )
 
 
-async def share(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def share(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     async with context.unit_of_work() as session:
         name = await relay.share_contact(
@@ -149,17 +155,22 @@ async def share(update: Update, context: BotContext, request_id: int, _: str) ->
     )
 
 
-async def keep_private(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def keep_private(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     await answer(update, context.t("Okay, nothing was shared."))
 
 
-async def ask_leave(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def ask_leave(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     t = context.t
-    rows = [[(t("Yes, leave"), f"hv:wegok:{request_id}"), (t("No"), f"hv:blijf:{request_id}")]]
+    rows = [
+        [
+            (t("Yes, leave"), buttons.request(Tap.LEAVE_YES, request_id)),
+            (t("No"), buttons.request(Tap.STAY, request_id)),
+        ]
+    ]
     await send(update, t("Do you want to leave this conversation?"), keyboards.buttons(rows))
 
 
-async def leave(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def leave(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     assert update.effective_user is not None
     settings = context.deps.settings
     async with context.unit_of_work() as session:
@@ -174,5 +185,5 @@ async def leave(update: Update, context: BotContext, request_id: int, _: str) ->
     await answer(update, context.t("You left the conversation. Thank you! 💛"))
 
 
-async def stay(update: Update, context: BotContext, request_id: int, _: str) -> None:
+async def stay(update: Update, context: BotContext, request_id: int, _: bool) -> None:
     await answer(update, context.t("Okay, the conversation goes on."))

@@ -14,15 +14,14 @@ from bot.handlers.admin.common import actor, choose_buurt, in_private, number_af
 from bot.handlers.people import onboarding
 from bot.handlers.replies import answer
 from bot.i18n import Translator
-from bot.services.help import requests
+from bot.services.help import buttons, requests
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import AskStep, OfferChoice
 from bot.services.help.requests import Draft, Step
 from bot.services.people import membership
 from bot.services.people.authority import NotAllowed, UnknownBuurt
 
-PREFIX = "vr:"
-CALLBACK_PATTERN = r"^vr:"
-ON_BEHALF = "vr:namens:"  # vr:namens:<buurt>: /namens for this buurt
+CALLBACK_PATTERN = buttons.ASK_PATTERN
 
 
 async def begin(update: Update, context: BotContext) -> None:
@@ -59,7 +58,7 @@ async def on_behalf(update: Update, context: BotContext) -> None:
     when they coordinate more than one)."""
     if not await in_private(update, context):
         return
-    buurt_id = await choose_buurt(update, context, ON_BEHALF)
+    buurt_id = await choose_buurt(update, context, buttons.ON_BEHALF)
     if buurt_id is not None:
         await _begin_on_behalf(update, context, buurt_id)
 
@@ -92,30 +91,30 @@ async def on_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or query.data is None or user is None:
         return
-    kind, _, value = query.data.removeprefix(PREFIX).partition(":")
+    kind, value = buttons.read_ask(query.data)
     now, zone = context.deps.clock.now(), context.deps.settings.zone
-    if kind == "opnieuw":
+    if kind == AskStep.AGAIN:
         await begin(update, context)
         return
-    if (buurt_id := number_after(query.data, ON_BEHALF)) is not None:
+    if (buurt_id := number_after(query.data, buttons.ON_BEHALF)) is not None:
         await _begin_on_behalf(update, context, buurt_id)
         return
     try:
         async with context.unit_of_work() as session:
-            if kind == "cat":
+            if kind == AskStep.CATEGORY:
                 step = await requests.category_chosen(session, user.id, value, now=now)
-            elif kind == "wanneer":
+            elif kind == AskStep.WHEN:
                 step = await requests.when_chosen(session, user.id, value, now=now, zone=zone)
-            elif kind == "dag":
+            elif kind == AskStep.DAY:
                 step = await requests.date_chosen(session, user.id, value, now=now, zone=zone)
-            elif kind == "wijzig" and value:
+            elif kind == AskStep.CHANGE and value:
                 step = await requests.change(session, user.id, value, now=now)
-            elif kind == "wijzig":
+            elif kind == AskStep.CHANGE:
                 step = Step("change")
-            elif kind == "annuleer":
+            elif kind == AskStep.CANCEL:
                 await requests.cancel(session, user.id)
                 step = Step("cancelled")
-            elif kind == "plaats":
+            elif kind == AskStep.POST:
                 step = await requests.post(
                     session,
                     user.id,
@@ -195,14 +194,16 @@ def _problem(t: Translator, step: Step) -> str:
 
 async def show(update: Update, context: BotContext, step: Step) -> None:
     t = context.t
-    cancel = (t("✖️ Cancel"), f"{PREFIX}annuleer")
+    cancel = (t("✖️ Cancel"), buttons.ask(AskStep.CANCEL))
     if step.name == "behalf_name":
         text = t("For whom is this request? Type their first name. Helpers only see that first name.")
         if step.problem:
             text = onboarding.name_problem(t, step.problem)
         await answer(update, text, keyboards.buttons([[cancel]]))
     elif step.name == "category":
-        pairs = [(t(label), f"{PREFIX}cat:{key}") for key, label in help_terms.CATEGORIES.items()]
+        pairs = [
+            (t(label), buttons.ask(AskStep.CATEGORY, key)) for key, label in help_terms.CATEGORIES.items()
+        ]
         rows = [*_rows(pairs), [cancel]]
         await answer(update, t("What do you need help with? Tap a button."), keyboards.buttons(rows))
     elif step.name == "what":
@@ -214,19 +215,19 @@ async def show(update: Update, context: BotContext, step: Step) -> None:
             text = _problem(t, step)
         await answer(update, text, keyboards.buttons([[cancel]]))
     elif step.name == "when":
-        pairs = [(t(label), f"{PREFIX}wanneer:{key}") for key, label in help_terms.WHEN.items()]
+        pairs = [(t(label), buttons.ask(AskStep.WHEN, key)) for key, label in help_terms.WHEN.items()]
         await answer(update, t("When do you need it?"), keyboards.buttons([*_rows(pairs), [cancel]]))
     elif step.name == "date":
         days = requests.date_choices(context.deps.clock.now(), context.deps.settings.zone)
         pairs = [
-            (format_date(day, "EEE d MMM", locale=t.language), f"{PREFIX}dag:{day.isoformat()}")
+            (format_date(day, "EEE d MMM", locale=t.language), buttons.ask(AskStep.DAY, day.isoformat()))
             for day in days
         ]
         await answer(update, t("Which day?"), keyboards.buttons([*_rows(pairs), [cancel]]))
     elif step.name == "preview":
         rows = [
-            [(t("✅ Post"), f"{PREFIX}plaats")],
-            [(t("✏️ Change"), f"{PREFIX}wijzig"), cancel],
+            [(t("✅ Post"), buttons.ask(AskStep.POST))],
+            [(t("✏️ Change"), buttons.ask(AskStep.CHANGE)), cancel],
         ]
         text = (
             preview(t, step.draft)
@@ -239,9 +240,9 @@ async def show(update: Update, context: BotContext, step: Step) -> None:
         await answer(update, text, keyboards.buttons(rows))
     elif step.name == "change":
         rows = [
-            [(t("Kind of help"), f"{PREFIX}wijzig:category")],
-            [(t("What you need"), f"{PREFIX}wijzig:what")],
-            [(t("When"), f"{PREFIX}wijzig:when")],
+            [(t("Kind of help"), buttons.ask(AskStep.CHANGE, "category"))],
+            [(t("What you need"), buttons.ask(AskStep.CHANGE, "what"))],
+            [(t("When"), buttons.ask(AskStep.CHANGE, "when"))],
         ]
         await answer(update, t("What do you want to change?"), keyboards.buttons(rows))
     elif step.name == "cancelled":
@@ -249,7 +250,7 @@ async def show(update: Update, context: BotContext, step: Step) -> None:
     elif step.name == "posted" and step.posted is not None:
         await _posted(update, context, step.posted)
     else:
-        rows = [[(t("🙋 Start again"), f"{PREFIX}opnieuw")]]
+        rows = [[(t("🙋 Start again"), buttons.ask(AskStep.AGAIN))]]
         await answer(
             update, t("That button no longer works. Do you want to start again?"), keyboards.buttons(rows)
         )
@@ -274,6 +275,11 @@ async def _posted(update: Update, context: BotContext, posted: requests.Posted) 
         await answer(update, text)
         return
     # Once, gently, in the same message: everyone has something to give.
-    rows = [[(t("🤝 I want to help"), "ab:start"), (t("Maybe later"), "ab:later")]]
+    rows = [
+        [
+            (t("🤝 I want to help"), buttons.offer(OfferChoice.START)),
+            (t("Maybe later"), buttons.offer(OfferChoice.LATER)),
+        ]
+    ]
     question = t("Is there also something you can help a neighbour with? Everyone has something to give. 💛")
     await answer(update, f"{text}\n\n{question}", keyboards.buttons(rows))

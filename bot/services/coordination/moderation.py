@@ -14,6 +14,7 @@ from html import escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import UNFINISHED, RequestStatus
 from bot.db.models import HelpRequest, Member, RelayedMessage, Report
 from bot.delivery import outbox
 from bot.delivery.payloads import text_message
@@ -187,12 +188,10 @@ async def block(
     await authority.check_manages(session, actor, member.buurt_id)
     member.blocked_at, member.blocked_reason = now, reason
     requests = await session.scalars(
-        select(HelpRequest).where(
-            HelpRequest.requester_id == member.id, HelpRequest.status.in_(("open", "offered", "matched"))
-        )
+        select(HelpRequest).where(HelpRequest.requester_id == member.id, HelpRequest.status.in_(UNFINISHED))
     )
     for request in requests.all():
-        await matching.close(session, request, "withdrawn", now=now, anonymous=True)
+        await matching.close(session, request, RequestStatus.WITHDRAWN, now=now, anonymous=True)
     if report_id is not None:
         report = await session.get(Report, report_id)
         if report is not None and report.status == "open":

@@ -14,11 +14,13 @@ from babel.dates import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import RequestStatus
 from bot.db.models import Buurt, HelpRequest, Member
 from bot.delivery.payloads import text_with_links
 from bot.i18n import Translator
 from bot.services.coordination import activities
 from bot.services.coordination.activities import Upcoming
+from bot.services.help import buttons
 from bot.services.help import terms as help_terms
 from bot.services.help.matching import first as first_name
 from bot.services.people import membership
@@ -26,7 +28,6 @@ from bot.services.people import membership
 LIMIT = 4096  # characters in one Telegram message
 WEEK = timedelta(days=7)
 MAX_REQUESTS, MAX_NEWCOMERS, MAX_ACTIVITIES, MAX_THANKS = 30, 30, 10, 10
-START_PREFIX = "hv_"  # /start hv_<id>: the deep link from a digest to one request
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ async def gather(session: AsyncSession, buurt: Buurt, *, now: datetime) -> Conte
         await session.execute(
             select(HelpRequest, Member.display_name)
             .join(Member, Member.id == HelpRequest.requester_id)
-            .where(HelpRequest.buurt_id == buurt.id, HelpRequest.status == "open")
+            .where(HelpRequest.buurt_id == buurt.id, HelpRequest.status == RequestStatus.OPEN)
             .order_by(HelpRequest.id)
         )
     ).all()
@@ -95,7 +96,11 @@ async def gather(session: AsyncSession, buurt: Buurt, *, now: datetime) -> Conte
     helped = await session.scalar(
         select(func.count())
         .select_from(HelpRequest)
-        .where(HelpRequest.buurt_id == buurt.id, HelpRequest.status == "done", HelpRequest.closed_at > since)
+        .where(
+            HelpRequest.buurt_id == buurt.id,
+            HelpRequest.status == RequestStatus.DONE,
+            HelpRequest.closed_at > since,
+        )
     )
     coming = await activities.upcoming(session, buurt.id, now=now)
     return Contents(
@@ -126,7 +131,7 @@ def render(
         link = None
         if bot_username:
             label = t("🙋 I'll help with {number}").format(number=number)
-            link = (label, f"https://t.me/{bot_username}?start={START_PREFIX}{request.id}")
+            link = (label, f"https://t.me/{bot_username}?start={buttons.start_parameter(request.id)}")
         blocks.append((line, link))
     if contents.more_requests:
         more = t.plural(

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import RequestStatus
 from bot.db.models import Checkin, CheckinAlert, HelpRequest, Member
 from bot.services.common import audit, history
 from bot.services.help import terms as help_terms
@@ -23,7 +24,7 @@ from bot.services.people.authority import Actor, check_manages
 VIEW, EXPORT = "stats.view", "stats.export"
 WEEK, FOUR_WEEKS, YEAR = "week", "4weeks", "year"
 PERIODS = (WEEK, FOUR_WEEKS, YEAR)
-DONE = "done"
+DONE = RequestStatus.DONE
 
 
 @dataclass(frozen=True, slots=True)

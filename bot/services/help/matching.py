@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import UNFINISHED, WITH_HELPER, InvitationAnswer, RequestStatus
 from bot.db.models import (
     HelperCategory,
     HelperOffer,
@@ -23,17 +23,17 @@ from bot.db.models import (
     Member,
     TelegramChat,
 )
-from bot.delivery import outbox
+from bot.delivery import outbox, payloads
 from bot.delivery.payloads import Buttons, text_message
 from bot.i18n import Translator, translator
 from bot.services.common import daytime, notify
+from bot.services.help import buttons
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import Tap
 from bot.services.people import membership
 
 ROUNDS = 3
 PER_ROUND = 3
-HELP, NOT_NOW = "hv:ja:", "hv:nee:"
-INTRODUCE, SOMEONE_ELSE = "hv:intro:", "hv:ander:"
 
 
 class NotForYou(PermissionError):
@@ -99,14 +99,11 @@ def summary(t: Translator, request: HelpRequest, name: str) -> str:
     return "\n".join(lines)
 
 
-def _message(request: HelpRequest, text: str, buttons: Buttons) -> tuple[str, dict[str, Any]]:
+def _message(request: HelpRequest, text: str, rows: Buttons) -> payloads.Call:
     """A request with a voice message travels as that voice message, with the text as its caption."""
-    payload = text_message(text, buttons=buttons)
     if request.voice_file_id is None:
-        return "sendMessage", payload
-    payload["caption"] = payload.pop("text")
-    payload["voice"] = request.voice_file_id
-    return "sendVoice", payload
+        return payloads.text_call(text, buttons=rows)
+    return payloads.voice_call(request.voice_file_id, text, buttons=rows)
 
 
 async def tell(
@@ -199,8 +196,13 @@ async def next_round(
     latest = now
     for helper in candidates:
         t = translator(helper.language)
-        buttons = [[(t("🙋 I'll help"), f"{HELP}{request.id}"), (t("Not now"), f"{NOT_NOW}{request.id}")]]
-        method, payload = _message(request, summary(t, request, name), buttons)
+        rows = [
+            [
+                (t("🙋 I'll help"), buttons.request(Tap.HELP, request.id)),
+                (t("Not now"), buttons.request(Tap.NOT_NOW, request.id)),
+            ]
+        ]
+        question = _message(request, summary(t, request, name), rows)
         send_at = daytime.outside_quiet_hours(now, helper.quiet_start, helper.quiet_end, zone)
         latest = max(latest, send_at)
         session.add(
@@ -212,8 +214,8 @@ async def next_round(
             session,
             chat_id=helper.telegram_user_id,
             now=now,
-            method=method,
-            payload=payload,
+            method=question.method,
+            payload=question.payload,
             dedupe_key=ask_key(request.id, helper.member_id),
             not_before=send_at,
         )
@@ -275,18 +277,18 @@ async def accept(
     request = await session.get(HelpRequest, request_id)
     helper = await _helper(session, helper_telegram_id, request)
     assert request is not None
-    if request.status not in ("open", "offered", "matched"):
+    if request.status not in UNFINISHED:
         raise RequestGone
     if request.helper_id == helper.id:  # the same button tapped twice: it is already theirs
         return Accepted(await requester_first_name(session, request), request.category)
     invitation = await session.get(HelpInvitation, (request_id, helper.id))
-    if invitation is not None and invitation.answer in ("refused", "left"):
+    if invitation is not None and invitation.answer in (InvitationAnswer.REFUSED, InvitationAnswer.LEFT):
         raise NotThisTime
     # One conditional UPDATE decides between two helpers tapping at the same moment: only one row changes.
     claimed = await session.execute(
         update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.status == "open")
-        .values(status="offered", helper_id=helper.id, round_deadline=None)
+        .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.OFFERED, helper_id=helper.id, round_deadline=None)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -299,11 +301,11 @@ async def accept(
                 helper_id=helper.id,
                 round=request.round,
                 asked_at=now,
-                answer="accepted",
+                answer=InvitationAnswer.ACCEPTED,
             )
         )
     else:
-        invitation.answer = "accepted"
+        invitation.answer = InvitationAnswer.ACCEPTED
     await _release_others(session, request, keep=helper.id, now=now, reason="taken")
     requester = await session.get(Member, request.requester_id)
     assert requester is not None
@@ -318,17 +320,17 @@ async def accept(
         text = t("Good news! {helper} wants to help you ({category}). Shall I introduce you?").format(
             helper=escape(helper_name), category=escape(category)
         )
-    buttons = [
+    rows = [
         [
-            (t("Yes, please"), f"{INTRODUCE}{request_id}"),
-            (t("Rather someone else"), f"{SOMEONE_ELSE}{request_id}"),
+            (t("Yes, please"), buttons.request(Tap.INTRODUCE, request_id)),
+            (t("Rather someone else"), buttons.request(Tap.SOMEONE_ELSE, request_id)),
         ]
     ]
     await outbox.enqueue(
         session,
         chat_id=requester.telegram_user_id,
         now=now,
-        payload=text_message(text, buttons=buttons),
+        payload=text_message(text, buttons=rows),
         priority=outbox.Priority.ANSWER,
         dedupe_key=f"req:{request_id}:offered:{helper.id}",
     )
@@ -351,15 +353,15 @@ async def decline(
     invitation = await session.get(HelpInvitation, (request_id, helper.id))
     if invitation is None:
         raise NotForYou
-    if invitation.answer != "asked":
+    if invitation.answer != InvitationAnswer.ASKED:
         return
-    invitation.answer = "declined"
+    invitation.answer = InvitationAnswer.DECLINED
     waiting = await session.scalar(
         select(func.count())
         .select_from(HelpInvitation)
-        .where(HelpInvitation.request_id == request_id, HelpInvitation.answer == "asked")
+        .where(HelpInvitation.request_id == request_id, HelpInvitation.answer == InvitationAnswer.ASKED)
     )
-    if request.status == "open" and not waiting and request.round_deadline is not None:
+    if request.status == RequestStatus.OPEN and not waiting and request.round_deadline is not None:
         await next_round(session, request, now=now, zone=zone, round_hours=round_hours)
 
 
@@ -370,14 +372,14 @@ async def _release_others(
     rows = await session.execute(
         select(HelpInvitation, Member.language)
         .join(Member, Member.id == HelpInvitation.helper_id)
-        .where(HelpInvitation.request_id == request.id, HelpInvitation.answer == "asked")
+        .where(HelpInvitation.request_id == request.id, HelpInvitation.answer == InvitationAnswer.ASKED)
     )
     waiting = [(invitation, language) for invitation, language in rows.all() if invitation.helper_id != keep]
     delivered = await outbox.recall(
         session, [ask_key(request.id, invitation.helper_id) for invitation, _ in waiting]
     )
     for invitation, language in waiting:
-        invitation.answer = "taken"
+        invitation.answer = InvitationAnswer.TAKEN
         sent = delivered.get(ask_key(request.id, invitation.helper_id))
         if sent is None:
             continue  # not sent yet: now it never will be
@@ -386,14 +388,13 @@ async def _release_others(
             text = t("Another neighbour is already helping with this. Thank you for being ready to help! 💛")
         else:
             text = t("This request is no longer needed. Thank you for being ready to help! 💛")
-        method = "editMessageCaption" if sent.method == "sendVoice" else "editMessageText"
-        field = "caption" if method == "editMessageCaption" else "text"
+        edit = payloads.edit_call(sent.method, sent.message_id, text)
         await outbox.enqueue(
             session,
             chat_id=sent.chat_id,
             now=now,
-            method=method,
-            payload={"message_id": sent.message_id, field: text, "parse_mode": "HTML"},
+            method=edit.method,
+            payload=edit.payload,
             dedupe_key=f"req:{request.id}:released:{invitation.helper_id}",
         )
 
@@ -414,7 +415,7 @@ async def requester_decides(
     requester = await membership.find(session, requester_telegram_id)
     if request is None or requester is None or request.requester_id != requester.id:
         raise NotForYou
-    if request.status != "offered" or request.helper_id is None:
+    if request.status != RequestStatus.OFFERED or request.helper_id is None:
         raise RequestGone
     helper = await session.get(Member, request.helper_id)
     assert helper is not None
@@ -422,21 +423,21 @@ async def requester_decides(
     name = await requester_first_name(session, request)
     category = help_terms.category_label(t, request.category)
     if introduce:
-        request.status, request.matched_at = "matched", now
+        request.status, request.matched_at = RequestStatus.MATCHED, now
         text = t(
             "{name} said yes! 🎉 You can now talk about the request ({category}) here.\n"
             "Type a message (or send a voice message, photo or location) and I pass it on. "
             "Your phone number and username stay hidden."
         ).format(name=escape(name), category=escape(category))
-        buttons = conversation_buttons(t, request.id)
+        rows = conversation_buttons(t, request.id)
         await tell(
-            session, helper, text, key=f"req:{request.id}:introduced:{helper.id}", now=now, buttons=buttons
+            session, helper, text, key=f"req:{request.id}:introduced:{helper.id}", now=now, buttons=rows
         )
         return Introduced(first(helper.display_name), request.category)
     invitation = await session.get(HelpInvitation, (request.id, helper.id))
     if invitation is not None:
-        invitation.answer = "refused"
-    request.status, request.helper_id = "open", None
+        invitation.answer = InvitationAnswer.REFUSED
+    request.status, request.helper_id = RequestStatus.OPEN, None
     text = t("{name} has found another way this time. Thank you so much for offering to help! 💛").format(
         name=escape(name)
     )
@@ -448,8 +449,8 @@ async def requester_decides(
 def conversation_buttons(t: Translator, request_id: int) -> Buttons:
     """Under every message of an introduction: share contact details, or leave."""
     return [
-        [(t("📇 Share my contact details"), f"hv:deel:{request_id}")],
-        [(t("🚪 Leave this conversation"), f"hv:weg:{request_id}")],
+        [(t("📇 Share my contact details"), buttons.request(Tap.SHARE, request_id))],
+        [(t("🚪 Leave this conversation"), buttons.request(Tap.LEAVE, request_id))],
     ]
 
 
@@ -463,10 +464,10 @@ class Closed:
 async def close(
     session: AsyncSession,
     request: HelpRequest,
-    status: str,
+    status: RequestStatus,
     *,
     now: datetime,
-    previous: str | None = None,
+    previous: RequestStatus | None = None,
     anonymous: bool = False,
 ) -> Closed:
     """Done, withdrawn or expired: helpers still asked are released, and the helper hears it.
@@ -477,14 +478,14 @@ async def close(
     request.status, request.closed_at, request.round_deadline = status, now, None
     await _release_others(session, request, keep=None, now=now, reason="closed")
     told = False
-    if request.helper_id is not None and was in ("offered", "matched"):
+    if request.helper_id is not None and was in WITH_HELPER:
         helper = await session.get(Member, request.helper_id)
         if helper is not None:
             t = translator(helper.language)
             name = escape(await requester_first_name(session, request))
             if anonymous:
                 text = t("This request is no longer needed. Thank you for being ready to help! 💛")
-            elif status == "done":
+            elif status == RequestStatus.DONE:
                 text = t("{name} says the request is done. Thank you so much for helping! 💛").format(
                     name=name
                 )
@@ -504,7 +505,7 @@ async def close(
 
 async def helper_gone(session: AsyncSession, request: HelpRequest, *, now: datetime) -> None:
     """The helper asked to be forgotten: the request looks for someone else at the next sweep."""
-    request.status, request.helper_id, request.matched_at = "open", None, None
+    request.status, request.helper_id, request.matched_at = RequestStatus.OPEN, None, None
     request.round = min(request.round, ROUNDS - 1)
     request.round_deadline = now
     requester = await session.get(Member, request.requester_id)

@@ -18,6 +18,7 @@ from bot.ids import parse_number
 from bot.services.common import conversations, history
 from bot.services.common.conversations import State
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import EVERY_DAY, OfferChoice
 from bot.services.people import membership
 
 FLOW = "offer"
@@ -117,36 +118,38 @@ async def _go(session: AsyncSession, telegram_user_id: int, step: str, draft: Dr
     return Step(step, draft)
 
 
-async def choose(session: AsyncSession, telegram_user_id: int, choice: str, *, now: datetime) -> Step:
-    """One tap in the offer flow: toggle a category, day or part of the day, go on, or pick a number."""
+async def choose(
+    session: AsyncSession, telegram_user_id: int, kind: str, value: str, *, now: datetime
+) -> Step:
+    """One tap in the offer flow (the choice's word and value, as `buttons.read_offer` reads them):
+    toggle a category, day or part of the day, go on, or pick a number."""
     state = await conversations.current(session, telegram_user_id, now=now)
     if state is None or state.flow != FLOW:
         return Step("stale")
     draft, step = Draft.of(state.data), state.step
-    kind, _, value = choice.partition(":")
-    if step == "categories" and kind == "cat" and value in help_terms.CATEGORIES:
+    if step == "categories" and kind == OfferChoice.CATEGORY and value in help_terms.CATEGORIES:
         chosen = set(draft.categories) ^ {value}
         draft.categories = [key for key in help_terms.CATEGORIES if key in chosen]
         return await _go(session, telegram_user_id, step, draft, now)
-    if step == "days" and kind == "day" and (day := parse_number(value, most=6)) is not None:
+    if step == "days" and kind == OfferChoice.DAY and (day := parse_number(value, most=6)) is not None:
         draft.days ^= 1 << day
         return await _go(session, telegram_user_id, step, draft, now)
-    if step == "days" and kind == "day" and value == "all":
+    if step == "days" and kind == OfferChoice.DAY and value == EVERY_DAY:
         draft.days = 0 if draft.days == help_terms.ALL_DAYS else help_terms.ALL_DAYS
         return await _go(session, telegram_user_id, step, draft, now)
-    if step == "parts" and kind == "part" and (part := parse_number(value, most=2)) is not None:
+    if step == "parts" and kind == OfferChoice.PART and (part := parse_number(value, most=2)) is not None:
         draft.parts ^= 1 << part
         return await _go(session, telegram_user_id, step, draft, now)
-    if kind == "next" and step in ("categories", "days", "parts"):
+    if kind == OfferChoice.NEXT and step in ("categories", "days", "parts"):
         empty = {"categories": not draft.categories, "days": not draft.days, "parts": not draft.parts}[step]
         if empty:
             return Step(step, draft, problem="choose")
         return await _go(session, telegram_user_id, STEPS[STEPS.index(step) + 1], draft, now)
-    times = parse_number(value, most=max(MAX_PER_WEEK)) if step == "max" and kind == "max" else None
+    times = parse_number(value, most=max(MAX_PER_WEEK)) if step == "max" and kind == OfferChoice.MAX else None
     if times is not None and times in MAX_PER_WEEK:
         draft.max_per_week = times
         return await _go(session, telegram_user_id, "quiet", draft, now)
-    if step == "quiet" and kind == "quiet" and value in QUIET_HOURS:
+    if step == "quiet" and kind == OfferChoice.QUIET and value in QUIET_HOURS:
         draft.quiet = value
         await save(session, telegram_user_id, draft, now)
         await conversations.end(session, telegram_user_id)

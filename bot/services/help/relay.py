@@ -10,20 +10,21 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import InvitationAnswer, RequestStatus
 from bot.db.models import HelpInvitation, HelpRequest, Member, RelayedMessage, Report
-from bot.delivery import outbox
-from bot.delivery.payloads import text_message
+from bot.delivery import outbox, payloads
+from bot.delivery.payloads import Buttons, text_message
 from bot.i18n import translator
 from bot.services.common import conversations
 from bot.services.common.conversations import State
-from bot.services.help import matching
+from bot.services.help import buttons, matching
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import Tap
 from bot.services.people import membership
 
 FLOW = "relay"
@@ -40,8 +41,6 @@ KINDS = (
     "contact",
     "sticker",
 )
-_CAPTIONED = ("voice", "photo", "video", "audio", "document")
-REPLY, REPORT = "hv:re:", "hv:meld:"
 
 
 class NotInConversation(PermissionError):
@@ -69,7 +68,7 @@ class Sides:
 async def _sides(session: AsyncSession, telegram_user_id: int, request_id: int) -> Sides:
     me = await membership.find(session, telegram_user_id)
     request = await session.get(HelpRequest, request_id)
-    if me is None or request is None or request.status != "matched" or request.helper_id is None:
+    if me is None or request is None or request.status != RequestStatus.MATCHED or request.helper_id is None:
         raise NotInConversation
     if me.id == request.requester_id:
         other_id = request.helper_id
@@ -97,7 +96,7 @@ async def talks_of(session: AsyncSession, telegram_user_id: int) -> list[Talk]:
     requests = await session.scalars(
         select(HelpRequest)
         .where(
-            HelpRequest.status == "matched",
+            HelpRequest.status == RequestStatus.MATCHED,
             or_(HelpRequest.requester_id == me.id, HelpRequest.helper_id == me.id),
         )
         .order_by(HelpRequest.id)
@@ -162,42 +161,34 @@ async def relay(
     t = translator(sides.other.language)
     name = _name_of(sides.me, sides.request)
     label = f"💬 <b>{escape(name)}</b> · {escape(help_terms.category_label(t, sides.request.category))}"
-    buttons = [
-        [(t("↩️ Reply to {name}").format(name=name), f"{REPLY}{request_id}")],
-        [(t("⚠️ Report"), f"{REPORT}{relayed.id}")],
+    rows = [
+        [(t("↩️ Reply to {name}").format(name=name), buttons.request(Tap.REPLY, request_id))],
+        [(t("⚠️ Report"), buttons.request(Tap.REPORT, relayed.id))],
     ]
-    method, payload = _relayed_payload(kind, label, text, telegram_user_id, message_id, buttons)
+    passed_on = _passed_on(kind, label, text, telegram_user_id, message_id, rows)
     await outbox.enqueue(
         session,
         chat_id=sides.other.telegram_user_id,
         now=now,
-        method=method,
-        payload=payload,
+        method=passed_on.method,
+        payload=passed_on.payload,
         priority=outbox.Priority.ANSWER,
         dedupe_key=f"req:{request_id}:relay:{relayed.id}",
     )
     return Talk(request_id, _name_of(sides.other, sides.request), sides.request.category)
 
 
-def _relayed_payload(
-    kind: str,
-    label: str,
-    text: str | None,
-    from_chat_id: int,
-    message_id: int,
-    buttons: list[list[tuple[str, str]]],
-) -> tuple[str, dict[str, Any]]:
+def _passed_on(
+    kind: str, label: str, text: str | None, from_chat_id: int, message_id: int, rows: Buttons
+) -> payloads.Call:
+    """A text is sent anew under the label; anything else is copied, with the label as its caption
+    where it can have one (a caption of their own follows the label)."""
     if kind == "text":
-        return "sendMessage", text_message(f"{label}\n{escape(text or '')}", buttons=buttons)
-    payload = text_message("", buttons=buttons)
-    payload.pop("text")
-    payload.update(from_chat_id=from_chat_id, message_id=message_id)
-    if kind in _CAPTIONED:
-        # The label goes first; a caption of their own follows it.
-        payload["caption"] = f"{label}\n{escape(text)}" if text else label
-    else:
-        payload.pop("parse_mode")
-    return "copyMessage", payload
+        return payloads.text_call(f"{label}\n{escape(text or '')}", buttons=rows)
+    caption = None
+    if kind in payloads.CAPTIONED:
+        caption = f"{label}\n{escape(text)}" if text else label
+    return payloads.copy_call(from_chat_id, message_id, caption=caption, buttons=rows)
 
 
 async def report(
@@ -253,12 +244,13 @@ async def report(
             payload=text_message(text),
             dedupe_key=f"req:{request.id}:report:{relayed_id}:{telegram_id}",
         )
+        copy = payloads.copy_call(sender.telegram_user_id, relayed.source_message_id)
         await outbox.enqueue(
             session,
             chat_id=telegram_id,
             now=now,
-            method="copyMessage",
-            payload={"from_chat_id": sender.telegram_user_id, "message_id": relayed.source_message_id},
+            method=copy.method,
+            payload=copy.payload,
             dedupe_key=f"req:{request.id}:report-copy:{relayed_id}:{telegram_id}",
         )
     return True
@@ -298,8 +290,8 @@ async def leave(
     assert helper_id is not None
     invitation = await session.get(HelpInvitation, (request_id, helper_id))
     if invitation is not None:
-        invitation.answer = "left"
-    request.status, request.helper_id, request.matched_at = "open", None, None
+        invitation.answer = InvitationAnswer.LEFT
+    request.status, request.helper_id, request.matched_at = RequestStatus.OPEN, None, None
     state = await conversations.current(session, telegram_user_id, now=now)
     if state is not None and state.flow == FLOW:
         await conversations.end(session, telegram_user_id)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import UNFINISHED, RequestStatus
 from bot.db.models import HelperOffer, HelpRequest, Member
 from bot.services.common import audit, conversations
 from bot.services.common.conversations import State
@@ -33,8 +34,6 @@ MAX_OPEN = 5
 MAX_PER_HOUR = 10
 LIFETIME = timedelta(days=14)
 PAGE_SIZE = 5
-# Still open, or still being arranged: these count towards the limit of open requests.
-ACTIVE = ("open", "offered", "matched")
 _LINK = re.compile(r"(https?://|www\.|t\.me/)\S+", re.IGNORECASE)
 
 
@@ -119,7 +118,7 @@ async def _check_limits(session: AsyncSession, member: Member, now: datetime) ->
         .select_from(HelpRequest)
         .where(
             HelpRequest.requester_id == member.id,
-            HelpRequest.status.in_(ACTIVE),
+            HelpRequest.status.in_(UNFINISHED),
             HelpRequest.on_behalf_of.is_(None),
         )
     )
@@ -314,7 +313,7 @@ async def post(
         voice_seconds=draft.voice_seconds,
         when=draft.when,
         wanted_on=date.fromisoformat(draft.wanted_on) if draft.wanted_on else None,
-        status="open",
+        status=RequestStatus.OPEN,
         round=0,
         created_at=now,
         expires_at=now + LIFETIME,
@@ -368,7 +367,7 @@ async def open_in_buurt(session: AsyncSession, telegram_user_id: int, *, page: i
             .join(Member, Member.id == HelpRequest.requester_id)
             .where(
                 HelpRequest.buurt_id == member.buurt_id,
-                HelpRequest.status == "open",
+                HelpRequest.status == RequestStatus.OPEN,
                 HelpRequest.requester_id != member.id,
             )
             .order_by(HelpRequest.id.desc())
@@ -406,7 +405,7 @@ async def one_open(session: AsyncSession, telegram_user_id: int, request_id: int
             .where(
                 HelpRequest.id == request_id,
                 HelpRequest.buurt_id == member.buurt_id,
-                HelpRequest.status == "open",
+                HelpRequest.status == RequestStatus.OPEN,
                 HelpRequest.requester_id != member.id,
             )
         )
@@ -433,7 +432,7 @@ async def own(session: AsyncSession, telegram_user_id: int) -> list[tuple[HelpRe
         return []
     rows = await session.execute(
         select(HelpRequest)
-        .where(HelpRequest.requester_id == member.id, HelpRequest.status.in_(ACTIVE))
+        .where(HelpRequest.requester_id == member.id, HelpRequest.status.in_(UNFINISHED))
         .order_by(HelpRequest.id)
     )
     result: list[tuple[HelpRequest, str | None]] = []
@@ -453,7 +452,7 @@ async def _own_request(
     request = await session.get(HelpRequest, request_id, with_for_update=True)
     if member is None or request is None or request.requester_id != member.id:
         raise NotYours
-    if request.status not in ACTIVE and not closed_ok:
+    if request.status not in UNFINISHED and not closed_ok:
         raise AlreadyClosed
     return request
 
@@ -463,14 +462,14 @@ async def mark_done(
 ) -> matching.Closed:
     """The requester says it worked out: thanks to the helper, and the other asked helpers are released."""
     request = await _own_request(session, telegram_user_id, request_id)
-    return await matching.close(session, request, "done", now=now)
+    return await matching.close(session, request, RequestStatus.DONE, now=now)
 
 
 async def withdraw(
     session: AsyncSession, telegram_user_id: int, request_id: int, *, now: datetime
 ) -> matching.Closed:
     request = await _own_request(session, telegram_user_id, request_id)
-    return await matching.close(session, request, "withdrawn", now=now)
+    return await matching.close(session, request, RequestStatus.WITHDRAWN, now=now)
 
 
 async def still_needed(

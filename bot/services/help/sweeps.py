@@ -14,17 +14,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import UNFINISHED, RequestStatus
 from bot.db.models import HelpRequest, Member
 from bot.i18n import translator
-from bot.services.help import matching
+from bot.services.help import buttons, matching
 from bot.services.help import terms as help_terms
+from bot.services.help.buttons import Tap
 
 BATCH = 100
 WARN_BEFORE = timedelta(days=1)
-STILL_NEEDED, CLOSE = "hv:nodig:", "hv:sluit:"
-DONE, WITHDRAW = "hv:klaar:", "hv:intrek:"
-HELPER_YES, HELPER_NO = "hv:gelukt:", "hv:mislukt:"
-_ACTIVE = ("open", "offered", "matched")
 
 
 @dataclass
@@ -37,7 +35,9 @@ class Swept:
 
 async def sweep(session: AsyncSession, *, now: datetime, zone: ZoneInfo, round_hours: float) -> Swept:
     swept = Swept()
-    for request in await _due(session, HelpRequest.status == "open", HelpRequest.round_deadline <= now):
+    for request in await _due(
+        session, HelpRequest.status == RequestStatus.OPEN, HelpRequest.round_deadline <= now
+    ):
         if await _claim(
             session, request, HelpRequest.round_deadline == request.round_deadline, round_deadline=None
         ):
@@ -45,23 +45,25 @@ async def sweep(session: AsyncSession, *, now: datetime, zone: ZoneInfo, round_h
             swept.rounds += 1
     for request in await _due(
         session,
-        HelpRequest.status.in_(_ACTIVE),
+        HelpRequest.status.in_(UNFINISHED),
         HelpRequest.expires_at <= now,
     ):
         was = request.status
-        if await _claim(session, request, HelpRequest.status == was, status="expired", closed_at=now):
+        if await _claim(
+            session, request, HelpRequest.status == was, status=RequestStatus.EXPIRED, closed_at=now
+        ):
             await _expire(session, request, was=was, now=now)
             swept.expired += 1
     for request in await _due(
         session,
-        HelpRequest.status.in_(_ACTIVE),
+        HelpRequest.status.in_(UNFINISHED),
         HelpRequest.expiry_warned_at.is_(None),
         HelpRequest.expires_at <= now + WARN_BEFORE,
     ):
         if await _claim(session, request, HelpRequest.expiry_warned_at.is_(None), expiry_warned_at=now):
             await _warn(session, request, now=now)
             swept.warned += 1
-    for request in await _due(session, HelpRequest.status.in_(_ACTIVE), HelpRequest.follow_up_at <= now):
+    for request in await _due(session, HelpRequest.status.in_(UNFINISHED), HelpRequest.follow_up_at <= now):
         if await _claim(
             session, request, HelpRequest.follow_up_at == request.follow_up_at, follow_up_at=None
         ):
@@ -101,19 +103,24 @@ async def _warn(session: AsyncSession, request: HelpRequest, *, now: datetime) -
     text = t("Your request ({category}) closes tomorrow. Do you still need help?").format(
         category=escape(help_terms.category_label(t, request.category))
     )
-    buttons = [[(t("Still needed"), f"{STILL_NEEDED}{request.id}"), (t("Close it"), f"{CLOSE}{request.id}")]]
+    rows = [
+        [
+            (t("Still needed"), buttons.request(Tap.STILL_NEEDED, request.id)),
+            (t("Close it"), buttons.request(Tap.CLOSE, request.id)),
+        ]
+    ]
     await matching.tell(
         session,
         requester,
         text,
         key=f"req:{request.id}:expiry-warning:{request.expires_at.isoformat()}",
         now=now,
-        buttons=buttons,
+        buttons=rows,
     )
 
 
-async def _expire(session: AsyncSession, request: HelpRequest, *, was: str, now: datetime) -> None:
-    await matching.close(session, request, "expired", now=now, previous=was)
+async def _expire(session: AsyncSession, request: HelpRequest, *, was: RequestStatus, now: datetime) -> None:
+    await matching.close(session, request, RequestStatus.EXPIRED, now=now, previous=was)
     requester = await _requester(session, request)
     t = translator(requester.language)
     text = t(
@@ -129,17 +136,17 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
     t = translator(requester.language)
     category = escape(help_terms.category_label(t, request.category))
     text = t("How did it go with your request ({category})?").format(category=category)
-    buttons = [
-        [(t("✅ It worked out"), f"{DONE}{request.id}")],
+    rows = [
+        [(t("✅ It worked out"), buttons.request(Tap.DONE, request.id))],
         [
-            (t("⏳ Still needed"), f"{STILL_NEEDED}{request.id}"),
-            (t("No longer needed"), f"{WITHDRAW}{request.id}"),
+            (t("⏳ Still needed"), buttons.request(Tap.STILL_NEEDED, request.id)),
+            (t("No longer needed"), buttons.request(Tap.WITHDRAW, request.id)),
         ],
     ]
     await matching.tell(
-        session, requester, text, key=f"req:{request.id}:follow-up:requester", now=now, buttons=buttons
+        session, requester, text, key=f"req:{request.id}:follow-up:requester", now=now, buttons=rows
     )
-    if request.status != "matched" or request.helper_id is None:
+    if request.status != RequestStatus.MATCHED or request.helper_id is None:
         return
     helper = await session.get(Member, request.helper_id)
     if helper is None:
@@ -147,7 +154,12 @@ async def _follow_up(session: AsyncSession, request: HelpRequest, *, now: dateti
     t = translator(helper.language)
     name = escape(await matching.requester_first_name(session, request))
     text = t("Did helping {name} work out?").format(name=name)
-    buttons = [[(t("✅ Yes"), f"{HELPER_YES}{request.id}"), (t("❌ Not yet"), f"{HELPER_NO}{request.id}")]]
+    rows = [
+        [
+            (t("✅ Yes"), buttons.request(Tap.HELPER_YES, request.id)),
+            (t("❌ Not yet"), buttons.request(Tap.HELPER_NO, request.id)),
+        ]
+    ]
     await matching.tell(
-        session, helper, text, key=f"req:{request.id}:follow-up:helper", now=now, buttons=buttons
+        session, helper, text, key=f"req:{request.id}:follow-up:helper", now=now, buttons=rows
     )

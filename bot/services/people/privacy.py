@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.enums import UNFINISHED, WITH_HELPER, RequestStatus
 from bot.db.models import (
     Activity,
     ActivityAttendee,
@@ -211,13 +212,11 @@ async def _forget_help(session: AsyncSession, member: Member, *, now: datetime) 
     someone else; then every queued or sent message that carries their name or words is deleted."""
     own = (await session.scalars(select(HelpRequest).where(HelpRequest.requester_id == member.id))).all()
     for request in own:
-        if request.status in ("open", "offered", "matched"):
-            await matching.close(session, request, "withdrawn", now=now, anonymous=True)
+        if request.status in UNFINISHED:
+            await matching.close(session, request, RequestStatus.WITHDRAWN, now=now, anonymous=True)
     helped = (
         await session.scalars(
-            select(HelpRequest).where(
-                HelpRequest.helper_id == member.id, HelpRequest.status.in_(("offered", "matched"))
-            )
+            select(HelpRequest).where(HelpRequest.helper_id == member.id, HelpRequest.status.in_(WITH_HELPER))
         )
     ).all()
     for request in helped:

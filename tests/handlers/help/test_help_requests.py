@@ -12,7 +12,8 @@ from sqlalchemy import select
 from bot.db.models import HelpInvitation, HelpRequest, OutboxMessage
 from bot.runtime import Runtime
 from bot.services.common import audit
-from bot.services.help import matching
+from bot.services.help import buttons, matching
+from bot.services.help.buttons import Tap
 from tests.buttons import sealed
 from tests.conversation import People, Person
 from tests.fakes.telegram_server import FakeTelegram
@@ -177,7 +178,7 @@ async def test_two_helpers_tapping_at_the_same_moment_never_both_get_the_request
 
     # Both taps arrive in one getUpdates batch; the dispatcher handles the two chats side by side.
     for person in (bram, cor):
-        help_now = sealed(person.user_id, f"{matching.HELP}{request.id}")
+        help_now = sealed(person.user_id, buttons.request(Tap.HELP, request.id))
         telegram.callback(person.user_id, help_now, first_name=person.first_name)
     await telegram.wait_for(
         lambda: all("Dank je wel" in p.last_text or "sneller" in p.last_text for p in (bram, cor))
@@ -267,7 +268,7 @@ async def test_rather_someone_else_asks_the_next_helper_and_thanks_the_first(
     assert "Anna uit je buurt vraagt om hulp" in await cor.receives("vraagt om hulp")
     # Bram cannot take it after all.
     request = await latest_request(buurtbot)
-    assert "op een andere manier geregeld" in await bram.taps_data(f"{matching.HELP}{request.id}")
+    assert "op een andere manier geregeld" in await bram.taps_data(buttons.request(Tap.HELP, request.id))
 
 
 async def test_without_a_yes_the_next_helpers_are_asked_and_after_three_rounds_the_coordinators(
