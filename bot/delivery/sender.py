@@ -74,6 +74,10 @@ class Sender:
         self._on_wire: set[int] = set()  # handed to Telegram, result not yet written
         # Chats that blocked us or moved, until that is written to the outbox: send them nothing meanwhile.
         self._held_chats: set[int] = set()
+        # Held chats whose rows are now stopped (or moved) in the database: let go at the next refill,
+        # whose read begins after that was written. Letting go at once would let a refill whose read
+        # began before it put the chat's rows back in the queue (a blocked chat tried twice).
+        self._settled_chats: set[int] = set()
         self._slots = asyncio.Semaphore(self._settings.in_flight)
         self._tasks: set[asyncio.Task[None]] = set()
         self._results: Coalescer[Result] = Coalescer(self._write_results, self._forget)
@@ -173,10 +177,12 @@ class Sender:
                 waiter.cancel()
 
     async def _refill(self) -> None:
+        settled, self._settled_chats = self._settled_chats, set()
         async with self._db.begin() as session:
             due = await outbox.due(
                 session, now=self._clock.now(), exclude=self._on_wire, limit=self._settings.batch
             )
+        self._held_chats -= settled
         self._queue = [m for m in due if m.chat_id not in self._held_chats]
         self._more_due, self._sent_since_refill = len(due) == self._settings.batch, False
 
@@ -264,7 +270,7 @@ class Sender:
     def _forget(self, results: list[Result]) -> None:
         self._on_wire.difference_update(r.message.id for r in results)
         # Their queued rows are now stopped, or moved to the new chat id, in the database.
-        self._held_chats.difference_update(
+        self._settled_chats.update(
             r.message.chat_id for r in results if r.kind in ("unreachable", "migrated")
         )
         if any(r.kind in ("retry", "migrated") for r in results):
